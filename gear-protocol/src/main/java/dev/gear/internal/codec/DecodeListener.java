@@ -1,0 +1,18 @@
+package dev.gear.internal.codec;
+
+import dev.gear.Packet;
+
+/** Receives what {@link FrameDecoder} recognises, in stream order. */
+public interface DecodeListener {
+    /** A complete binary packet whose body has the separators its type needs. */
+    void onPacket(Packet packet);
+
+    /** A text line (admin command or admin reply line) without its {@code \n} or {@code \r\n}. */
+    void onLine(String line);
+
+    /**
+     * Input that is wrong. When {@link DecodeError#fatal()} is false the decoder has skipped the bad
+     * frame and goes on; when true, framing is lost and the decoder accepts no more input.
+     */
+    void onError(DecodeError error);
+}

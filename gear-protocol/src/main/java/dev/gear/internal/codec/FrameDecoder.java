@@ -1,0 +1,247 @@
+package dev.gear.internal.codec;
+
+import dev.gear.Magic;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Incremental decoder for one Gearman byte stream: binary packets and text lines, interleaved.
+ *
+ * <p>Feed it whatever a read returned; a packet split at any byte, or many packets in one read,
+ * decode the same. The first byte of each new frame decides: {@code 0x00} starts a 12-byte binary
+ * header, anything else a text line ending in {@code \n}. Memory follows what has arrived, not
+ * what a header declares: a body buffer starts small and grows as bytes come in, and a declared
+ * length above the limit is refused before anything is allocated.
+ *
+ * <p>Not thread-safe: one decoder per connection, used by the thread that reads it.
+ */
+public final class FrameDecoder {
+    private static final int INITIAL_BODY_CAPACITY = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    private enum State { FRAME_START, HEADER, BODY, SKIP, LINE, FAILED }
+
+    private final long maxPacketSize;
+    private final int maxLineLength;
+
+    private State state = State.FRAME_START;
+    private final byte[] header = new byte[Packet.HEADER_LENGTH];
+    private int headerFilled;
+    private Magic magic;
+    private PacketType type;
+    private long typeCode;
+    private byte[] body;
+    private int bodyLength;
+    private int bodyFilled;
+    private long skipRemaining;
+    private byte[] line = new byte[128];
+    private int lineFilled;
+
+    /**
+     * @param maxPacketSize largest body length accepted, in bytes
+     * @param maxLineLength largest text line accepted, in bytes, without its line end
+     */
+    public FrameDecoder(long maxPacketSize, int maxLineLength) {
+        if (maxPacketSize < 0 || maxPacketSize > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("maxPacketSize must be in [0, 2^31-17], was " + maxPacketSize);
+        }
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("maxLineLength must be positive, was " + maxLineLength);
+        }
+        this.maxPacketSize = maxPacketSize;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** Whether a fatal error ended decoding. */
+    public boolean failed() {
+        return state == State.FAILED;
+    }
+
+    /** Whether the decoder sits between frames (nothing partial is buffered). */
+    public boolean atFrameBoundary() {
+        return state == State.FRAME_START;
+    }
+
+    /** Bytes buffered for the frame in progress (for limits and diagnostics). */
+    public long bufferedBytes() {
+        switch (state) {
+            case HEADER: return headerFilled;
+            case BODY: return Packet.HEADER_LENGTH + (long) bodyFilled;
+            case LINE: return lineFilled;
+            default: return 0;
+        }
+    }
+
+    /** Consumes all of {@code in} (unless a fatal error stops it), reporting frames to {@code listener}. */
+    public void decode(ByteBuffer in, DecodeListener listener) {
+        while (in.hasRemaining()) {
+            switch (state) {
+                case FAILED:
+                    in.position(in.limit());
+                    return;
+                case FRAME_START:
+                    state = in.get(in.position()) == 0 ? State.HEADER : State.LINE;
+                    break;
+                case HEADER:
+                    readHeader(in, listener);
+                    break;
+                case BODY:
+                    readBody(in, listener);
+                    break;
+                case SKIP:
+                    int n = (int) Math.min(skipRemaining, in.remaining());
+                    in.position(in.position() + n);
+                    skipRemaining -= n;
+                    if (skipRemaining == 0) {
+                        state = State.FRAME_START;
+                    }
+                    break;
+                case LINE:
+                    readLine(in, listener);
+                    break;
+                default:
+                    throw new AssertionError(state);
+            }
+        }
+        // A frame with an empty body is complete as soon as its header is.
+    }
+
+    private void readHeader(ByteBuffer in, DecodeListener listener) {
+        int n = Math.min(Packet.HEADER_LENGTH - headerFilled, in.remaining());
+        in.get(header, headerFilled, n);
+        headerFilled += n;
+        if (headerFilled < Packet.HEADER_LENGTH) {
+            return;
+        }
+        headerFilled = 0;
+        ByteBuffer h = ByteBuffer.wrap(header);
+        int magicValue = h.getInt();
+        typeCode = Integer.toUnsignedLong(h.getInt());
+        long length = Integer.toUnsignedLong(h.getInt());
+        magic = Magic.fromInt(magicValue);
+        if (magic == null) {
+            fail(listener, "INVALID_MAGIC", String.format(
+                    "Packet magic must be \\0REQ or \\0RES, got %s; framing is lost",
+                    escape(Arrays.copyOf(header, 4))));
+            return;
+        }
+        if (length > maxPacketSize) {
+            fail(listener, "ARGUMENT_TOO_LARGE", "Packet of type " + typeName(typeCode)
+                    + " declares a " + length + "-byte body; the limit is " + maxPacketSize + " bytes");
+            return;
+        }
+        type = PacketType.fromCode(typeCode);
+        if (type == null) {
+            listener.onError(new DecodeError("INVALID_COMMAND",
+                    "Unknown packet type " + typeCode + " (valid types are 1 to " + PacketType.MAX_CODE + ")",
+                    false, magic));
+            skipRemaining = length;
+            state = length == 0 ? State.FRAME_START : State.SKIP;
+            return;
+        }
+        bodyLength = (int) length;
+        bodyFilled = 0;
+        if (bodyLength == 0) {
+            body = EMPTY;
+            finishPacket(listener);
+        } else {
+            body = new byte[Math.min(bodyLength, INITIAL_BODY_CAPACITY)];
+            state = State.BODY;
+        }
+    }
+
+    private void readBody(ByteBuffer in, DecodeListener listener) {
+        if (bodyFilled == body.length) {
+            // Grow only as data actually arrives, never to a length merely declared.
+            body = Arrays.copyOf(body, (int) Math.min(bodyLength, 2L * body.length));
+        }
+        int n = Math.min(body.length - bodyFilled, in.remaining());
+        in.get(body, bodyFilled, n);
+        bodyFilled += n;
+        if (bodyFilled == bodyLength) {
+            finishPacket(listener);
+        }
+    }
+
+    private void finishPacket(DecodeListener listener) {
+        byte[] complete = body;
+        body = null;
+        state = State.FRAME_START;
+        Packet packet = PacketAccess.wrap(magic, type, complete);
+        if (!packet.isWellFormed()) {
+            listener.onError(new DecodeError("INVALID_ARGUMENTS",
+                    PacketAccess.malformedMessage(type, complete), false, magic));
+            return;
+        }
+        listener.onPacket(packet);
+    }
+
+    private void readLine(ByteBuffer in, DecodeListener listener) {
+        int start = in.position();
+        int limit = in.limit();
+        int newline = -1;
+        for (int i = start; i < limit; i++) {
+            if (in.get(i) == '\n') {
+                newline = i;
+                break;
+            }
+        }
+        int end = newline < 0 ? limit : newline;
+        int n = end - start;
+        if (lineFilled + n > maxLineLength + 1) { // +1 leaves room for a '\r' before '\n'
+            fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
+            return;
+        }
+        if (lineFilled + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineFilled + n, Math.min(2 * line.length, maxLineLength + 1)));
+        }
+        in.get(line, lineFilled, n);
+        lineFilled += n;
+        if (newline < 0) {
+            return;
+        }
+        in.get(); // the '\n'
+        int length = lineFilled;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        if (length > maxLineLength) {
+            fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
+            return;
+        }
+        String text = new String(line, 0, length, StandardCharsets.UTF_8);
+        lineFilled = 0;
+        if (line.length > 4096) {
+            line = new byte[128];
+        }
+        state = State.FRAME_START;
+        listener.onLine(text);
+    }
+
+    private void fail(DecodeListener listener, String code, String message) {
+        state = State.FAILED;
+        body = null;
+        listener.onError(new DecodeError(code, message, true, magic));
+    }
+
+    private static String typeName(long code) {
+        PacketType t = PacketType.fromCode(code);
+        return t == null ? String.valueOf(code) : t.name();
+    }
+
+    private static String escape(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return sb.toString();
+    }
+}

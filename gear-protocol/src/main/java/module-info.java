@@ -1,0 +1,13 @@
+/**
+ * The Gearman stack: wire codec, client, worker, administrative protocol and server.
+ *
+ * <p>{@code dev.gear} is the client-side API and the wire types; {@code dev.gear.server} the
+ * server and {@code geard}. Everything under {@code dev.gear.internal} is implementation and may
+ * change in any release; it is exported only to this project's own test kit.
+ */
+module dev.gear.protocol {
+    requires org.slf4j;
+
+    exports dev.gear;
+    exports dev.gear.internal.codec to dev.gear.testkit;
+}
