@@ -7,7 +7,9 @@
  */
 module dev.gear.protocol {
     requires org.slf4j;
+    requires jdk.net;
 
     exports dev.gear;
     exports dev.gear.internal.codec to dev.gear.testkit;
+    exports dev.gear.internal.transport to dev.gear.testkit;
 }

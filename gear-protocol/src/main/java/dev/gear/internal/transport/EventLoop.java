@@ -1,0 +1,494 @@
+package dev.gear.internal.transport;
+
+import dev.gear.ConnectionException;
+import dev.gear.GearmanException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that owns a {@link Selector} and everything registered with it: listeners,
+ * connections, timers. State touched only from this thread needs no locks; other threads hand it
+ * work through {@link #execute} and {@link #submit}. Output queued during a turn is flushed at the
+ * end of that turn, so a burst of packets leaves in one gathering write.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Set<NioConnection> dirty = new LinkedHashSet<>();
+    private final Set<NioConnection> connections = new LinkedHashSet<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private long timerSequence;
+
+    /** Creates and starts the loop thread (a daemon thread named {@code threadName}). */
+    public EventLoop(String threadName) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new GearmanException("cannot open a selector: " + e.getMessage(), e);
+        }
+        thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the loop thread, soon. Any thread. Tasks given after close are dropped. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} on the loop and completes the future with its result or exception. */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("event loop " + thread.getName() + " is closed"));
+            return result;
+        }
+        execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /** Runs {@code task} on the loop after {@code delay}. Any thread. */
+    public Cancellable schedule(Duration delay, Runnable task) {
+        Timer timer = new Timer(System.nanoTime() + Math.max(0, delay.toNanos()), task);
+        if (inLoop()) {
+            timer.sequence = timerSequence++;
+            timers.add(timer);
+        } else {
+            execute(() -> {
+                timer.sequence = timerSequence++;
+                timers.add(timer);
+            });
+        }
+        return timer;
+    }
+
+    /**
+     * Binds a listening socket in the caller's thread (so bind errors surface there) and starts
+     * accepting on the loop.
+     */
+    public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
+            Acceptor acceptor) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address, backlog);
+            channel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        Listener listener = new Listener(this, channel);
+        submit(() -> {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT,
+                    new AcceptAttachment(listener, settings, limits, acceptor));
+            listener.register(key);
+            listeners.add(listener);
+            return null;
+        }).join();
+        return listener;
+    }
+
+    /**
+     * Connects without blocking the loop. The future completes with the open connection, or
+     * fails with a {@link ConnectionException} saying why (refused, unreachable, timed out).
+     */
+    public CompletableFuture<NioConnection> connect(InetSocketAddress address, Duration timeout,
+            SocketSettings settings, ConnectionLimits limits, ConnectionHandler handler) {
+        CompletableFuture<NioConnection> result = new CompletableFuture<>();
+        execute(() -> startConnect(address, timeout, settings, limits, handler, result));
+        return result;
+    }
+
+    private void startConnect(InetSocketAddress address, Duration timeout, SocketSettings settings,
+            ConnectionLimits limits, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
+        SocketChannel channel = null;
+        try {
+            if (address.isUnresolved()) {
+                throw new IOException("cannot resolve host " + address.getHostString());
+            }
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            settings.applyTo(channel);
+            PendingConnect pending = new PendingConnect(channel, address, settings, limits, handler, result);
+            if (channel.connect(address)) {
+                finishConnect(pending, null);
+                return;
+            }
+            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, pending);
+            pending.timeout = schedule(timeout, () -> {
+                if (!result.isDone()) {
+                    key.cancel();
+                    closeQuietly(pending.channel);
+                    result.completeExceptionally(new ConnectionException(
+                            "connecting to " + describe(address) + " timed out after " + timeout.toMillis() + " ms"));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            result.completeExceptionally(new ConnectionException(
+                    "cannot connect to " + describe(address) + ": " + e.getMessage(), e));
+        }
+    }
+
+    private void finishConnect(PendingConnect pending, SelectionKey key) {
+        try {
+            if (key != null) {
+                key.interestOps(0);
+                pending.channel.finishConnect();
+            }
+            if (pending.timeout != null) {
+                pending.timeout.cancel();
+            }
+            NioConnection connection = new NioConnection(this, pending.channel, pending.handler,
+                    pending.limits.newDecoder(), pending.limits.maxQueuedOutput());
+            SelectionKey k = key != null ? key : pending.channel.register(selector, 0);
+            k.attach(connection);
+            connection.register(k);
+            connections.add(connection);
+            if (pending.result.complete(connection)) {
+                connection.opened();
+            } else {
+                connection.close("connect abandoned by caller");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(pending.channel);
+            pending.result.completeExceptionally(new ConnectionException(
+                    "cannot connect to " + describe(pending.address) + ": " + e.getMessage(), e));
+        }
+    }
+
+    void markDirty(NioConnection connection) {
+        dirty.add(connection);
+    }
+
+    void forget(NioConnection connection) {
+        connections.remove(connection);
+        dirty.remove(connection);
+    }
+
+    /** Number of open connections (loop thread). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** A future completed once the loop thread has ended. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /**
+     * Stops the loop: closes every listener and connection (their handlers see
+     * {@code onClosed}), then ends the thread. Returns once the thread has ended. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (running) {
+            execute(() -> running = false);
+        }
+        if (!inLoop()) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                runTasks();
+                if (!running) {
+                    break;
+                }
+                long timeoutMillis = millisToNextTimer();
+                flushDirty();
+                if (!tasks.isEmpty()) {
+                    selector.selectNow();
+                } else if (timeoutMillis < 0) {
+                    selector.select();
+                } else {
+                    selector.select(Math.max(1, timeoutMillis));
+                }
+                wakeupPending.set(false);
+                processKeys();
+                runTimers();
+                flushDirty();
+            }
+        } catch (Throwable t) {
+            LOG.error("event loop {} failed", thread.getName(), t);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void processKeys() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Object att = key.attachment();
+            try {
+                if (!key.isValid()) {
+                    continue;
+                }
+                if (att instanceof AcceptAttachment) {
+                    accept((AcceptAttachment) att);
+                } else if (att instanceof PendingConnect) {
+                    finishConnect((PendingConnect) att, key);
+                } else if (att instanceof NioConnection) {
+                    NioConnection connection = (NioConnection) att;
+                    if (key.isReadable()) {
+                        connection.onReadable(readBuffer);
+                    }
+                    if (key.isValid() && key.isWritable()) {
+                        connection.flush();
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("unexpected failure handling {}", att, e);
+                if (att instanceof NioConnection) {
+                    ((NioConnection) att).close("internal error: " + e);
+                }
+            }
+        }
+    }
+
+    private void accept(AcceptAttachment att) {
+        for (int i = 0; i < 64 && !att.listener.isPaused(); i++) {
+            SocketChannel channel;
+            try {
+                channel = att.listener.channel().accept();
+            } catch (IOException e) {
+                LOG.warn("accept on {} failed: {}", att.listener.address(), e.toString());
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.configureBlocking(false);
+                att.settings.applyTo(channel);
+                NioConnection connection = new NioConnection(this, channel, null, att.limits.newDecoder(),
+                        att.limits.maxQueuedOutput());
+                SelectionKey key = channel.register(selector, 0, connection);
+                connection.register(key);
+                connections.add(connection);
+                ConnectionHandler handler = att.acceptor.accept(connection);
+                connection.setHandler(handler);
+                connection.opened();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not set up an accepted connection: {}", e.toString());
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        int budget = 4096; // bounded so I/O is not starved by a flood of tasks
+        while (budget-- > 0 && (task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("task failed on event loop {}", thread.getName(), e);
+            }
+        }
+    }
+
+    private long millisToNextTimer() {
+        Timer next;
+        while ((next = timers.peek()) != null && next.cancelled) {
+            timers.poll();
+        }
+        if (next == null) {
+            return -1;
+        }
+        long nanos = next.deadline - System.nanoTime();
+        return nanos <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos) + 1;
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer next;
+        while ((next = timers.peek()) != null && (next.cancelled || next.deadline - now <= 0)) {
+            timers.poll();
+            if (!next.cancelled) {
+                next.cancelled = true;
+                try {
+                    next.task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("timer task failed on event loop {}", thread.getName(), e);
+                }
+            }
+        }
+    }
+
+    private void flushDirty() {
+        while (!dirty.isEmpty()) {
+            List<NioConnection> batch = new ArrayList<>(dirty);
+            dirty.clear();
+            for (NioConnection connection : batch) {
+                connection.flush();
+            }
+        }
+    }
+
+    private void shutdown() {
+        running = false;
+        for (Listener listener : new ArrayList<>(listeners)) {
+            listener.closeNow();
+        }
+        listeners.clear();
+        for (NioConnection connection : new ArrayList<>(connections)) {
+            connection.close("event loop closed");
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof PendingConnect) {
+                PendingConnect pending = (PendingConnect) key.attachment();
+                closeQuietly(pending.channel);
+                pending.result.completeExceptionally(new ConnectionException("event loop closed while connecting"));
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing selector: {}", e.toString());
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run(); // lets submit() futures complete instead of hanging
+            } catch (RuntimeException e) {
+                LOG.debug("task after close failed: {}", e.toString());
+            }
+        }
+        terminated.complete(null);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("close: {}", e.toString());
+            }
+        }
+    }
+
+    static String describe(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    private static final class AcceptAttachment {
+        final Listener listener;
+        final SocketSettings settings;
+        final ConnectionLimits limits;
+        final Acceptor acceptor;
+
+        AcceptAttachment(Listener listener, SocketSettings settings, ConnectionLimits limits, Acceptor acceptor) {
+            this.listener = listener;
+            this.settings = settings;
+            this.limits = limits;
+            this.acceptor = acceptor;
+        }
+
+        @Override
+        public String toString() {
+            return "listener " + listener.address();
+        }
+    }
+
+    private static final class PendingConnect {
+        final SocketChannel channel;
+        final InetSocketAddress address;
+        final SocketSettings settings;
+        final ConnectionLimits limits;
+        final ConnectionHandler handler;
+        final CompletableFuture<NioConnection> result;
+        Cancellable timeout;
+
+        PendingConnect(SocketChannel channel, InetSocketAddress address, SocketSettings settings,
+                ConnectionLimits limits, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
+            this.channel = channel;
+            this.address = address;
+            this.settings = settings;
+            this.limits = limits;
+            this.handler = handler;
+            this.result = result;
+        }
+
+        @Override
+        public String toString() {
+            return "connect to " + describe(address);
+        }
+    }
+
+    private static final class Timer implements Comparable<Timer>, Cancellable {
+        final long deadline;
+        final Runnable task;
+        long sequence;
+        volatile boolean cancelled;
+
+        Timer(long deadline, Runnable task) {
+            this.deadline = deadline;
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}

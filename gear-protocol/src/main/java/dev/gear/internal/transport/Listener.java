@@ -1,0 +1,77 @@
+package dev.gear.internal.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A bound listening socket on an {@link EventLoop}. */
+public final class Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+
+    private final EventLoop loop;
+    private final ServerSocketChannel channel;
+    private final InetSocketAddress address;
+    private volatile SelectionKey key;
+    private volatile boolean paused;
+
+    Listener(EventLoop loop, ServerSocketChannel channel) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.address = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    void register(SelectionKey key) {
+        this.key = key;
+    }
+
+    ServerSocketChannel channel() {
+        return channel;
+    }
+
+    /** The bound address; its port is the real one when port 0 was asked for. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Stops or resumes accepting; connections wait in the backlog meanwhile. Any thread. */
+    public void setAccepting(boolean accepting) {
+        paused = !accepting;
+        loop.execute(() -> {
+            SelectionKey k = key;
+            if (k != null && k.isValid()) {
+                k.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
+            }
+        });
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** Closes the socket and releases the port. Any thread; returns once closed. */
+    public void close() {
+        try {
+            loop.submit(() -> {
+                closeNow();
+                return null;
+            }).join();
+        } catch (RuntimeException e) {
+            closeNow(); // loop already stopped
+        }
+    }
+
+    void closeNow() {
+        SelectionKey k = key;
+        if (k != null) {
+            k.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing listener {}: {}", address, e.toString());
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.gear.internal.transport;
+
+import dev.gear.Packet;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.DecodeListener;
+import dev.gear.internal.codec.FrameDecoder;
+import dev.gear.internal.codec.PacketAccess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One non-blocking socket on an {@link EventLoop}: decodes what arrives and hands it to its
+ * {@link ConnectionHandler}; queues what is sent and writes it in one gathering write at the end
+ * of the loop turn. All methods must be called on the loop thread unless stated otherwise.
+ */
+public final class NioConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(NioConnection.class);
+    private static final int MAX_BUFFERS_PER_WRITE = 64;
+
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final FrameDecoder decoder;
+    private final long maxQueuedOutput;
+    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    private final DecodeListener decodeListener = new Dispatch();
+    private SelectionKey key;
+    private ConnectionHandler handler;
+    private long queuedBytes;
+    private boolean readPaused;
+    private boolean closing;
+    private boolean closed;
+    private Object attachment;
+
+    NioConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler, FrameDecoder decoder,
+            long maxQueuedOutput) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.handler = handler;
+        this.decoder = decoder;
+        this.maxQueuedOutput = maxQueuedOutput;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    void register(SelectionKey key) {
+        this.key = key;
+    }
+
+    /** Replaces the handler (an acceptor sets it once it knows who the peer is). */
+    public void setHandler(ConnectionHandler handler) {
+        this.handler = handler;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Owner-defined state (the server's per-connection record, for example). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        this.attachment = value;
+    }
+
+    /** Whether the connection can still send. False once closing or closed. */
+    public boolean isOpen() {
+        return !closed && !closing;
+    }
+
+    /** Bytes queued and not yet written. */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Queues a packet; it goes out with everything else queued during this loop turn. */
+    public void send(Packet packet) {
+        if (!isOpen()) {
+            return;
+        }
+        ByteBuffer header = ByteBuffer.allocate(Packet.HEADER_LENGTH);
+        header.put(packet.magic().bytes()).putInt(packet.type().code()).putInt(packet.bodyLength()).flip();
+        enqueue(header);
+        if (packet.bodyLength() > 0) {
+            enqueue(ByteBuffer.wrap(PacketAccess.body(packet)));
+        }
+    }
+
+    /** Queues a text line; {@code line} must carry its own line end. */
+    public void sendText(String text) {
+        sendBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Queues raw bytes (fault injection, admin replies). */
+    public void sendBytes(byte[] bytes) {
+        if (isOpen() && bytes.length > 0) {
+            enqueue(ByteBuffer.wrap(bytes));
+        }
+    }
+
+    private void enqueue(ByteBuffer buffer) {
+        output.add(buffer);
+        queuedBytes += buffer.remaining();
+        if (queuedBytes > maxQueuedOutput) {
+            // A peer that does not read must not make us buffer without bound.
+            close("slow reader: more than " + maxQueuedOutput + " bytes of output queued");
+            return;
+        }
+        loop.markDirty(this);
+    }
+
+    /** Stops or resumes reading (backpressure, fault injection). */
+    public void setReadPaused(boolean paused) {
+        readPaused = paused;
+        updateInterest();
+    }
+
+    /** Sends what is queued, then closes. Reading stops at once. */
+    public void closeAfterFlush(String reason) {
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        closeReason = reason;
+        if (output.isEmpty()) {
+            close(reason);
+        } else {
+            updateInterest();
+            loop.markDirty(this);
+        }
+    }
+
+    private String closeReason;
+
+    /** Closes now, dropping unsent output; the handler's {@code onClosed} runs once. */
+    public void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closing = false;
+        output.clear();
+        queuedBytes = 0;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", this, e.toString());
+        }
+        loop.forget(this);
+        try {
+            handler.onClosed(this, reason);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed while closing {}", this, e);
+        }
+    }
+
+    /** Closes with a TCP reset (SO_LINGER 0) instead of an orderly FIN: a fault to inject. */
+    public void reset(String reason) {
+        try {
+            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            LOG.debug("SO_LINGER on {}: {}", this, e.toString());
+        }
+        close(reason);
+    }
+
+    void onReadable(ByteBuffer scratch) {
+        for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
+            scratch.clear();
+            int n;
+            try {
+                n = channel.read(scratch);
+            } catch (IOException e) {
+                close("read failed: " + e.getMessage());
+                return;
+            }
+            if (n < 0) {
+                close("peer closed the connection");
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            scratch.flip();
+            decoder.decode(scratch, decodeListener);
+            if (decoder.failed() && !closed) {
+                closeAfterFlush("framing lost");
+                return;
+            }
+        }
+    }
+
+    /** Writes as much as the socket takes; called by the loop at the end of a turn or on OP_WRITE. */
+    void flush() {
+        if (closed) {
+            return;
+        }
+        ByteBuffer[] batch = new ByteBuffer[Math.min(output.size(), MAX_BUFFERS_PER_WRITE)];
+        while (!output.isEmpty()) {
+            int count = 0;
+            for (ByteBuffer b : output) {
+                if (count == batch.length) {
+                    break;
+                }
+                batch[count++] = b;
+            }
+            long written;
+            try {
+                written = channel.write(batch, 0, count);
+            } catch (IOException e) {
+                close("write failed: " + e.getMessage());
+                return;
+            }
+            queuedBytes -= written;
+            while (!output.isEmpty() && !output.peekFirst().hasRemaining()) {
+                output.pollFirst();
+            }
+            if (written == 0 || (count > 0 && batch[count - 1].hasRemaining())) {
+                break; // socket buffer full: wait for OP_WRITE
+            }
+        }
+        if (output.isEmpty() && closing) {
+            close(closeReason);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (!readPaused && !closing) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (!output.isEmpty()) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    void opened() {
+        updateInterest();
+        try {
+            handler.onOpen(this);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed opening {}", this, e);
+            close("internal error: " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + remote + " -> " + local;
+    }
+
+    /** Routes decoder output to the handler, so a handler bug closes only this connection. */
+    private final class Dispatch implements DecodeListener {
+        @Override
+        public void onPacket(Packet packet) {
+            if (closed || closing) {
+                return;
+            }
+            try {
+                handler.onPacket(NioConnection.this, packet);
+            } catch (RuntimeException e) {
+                LOG.error("handler failed on {} from {}", packet.type(), NioConnection.this, e);
+                close("internal error handling " + packet.type() + ": " + e);
+            }
+        }
+
+        @Override
+        public void onLine(String line) {
+            if (closed || closing) {
+                return;
+            }
+            try {
+                handler.onLine(NioConnection.this, line);
+            } catch (RuntimeException e) {
+                LOG.error("handler failed on a text line from {}", NioConnection.this, e);
+                close("internal error handling a text line: " + e);
+            }
+        }
+
+        @Override
+        public void onError(DecodeError error) {
+            if (closed) {
+                return;
+            }
+            try {
+                handler.onDecodeError(NioConnection.this, error);
+            } catch (RuntimeException e) {
+                LOG.error("handler failed on a decode error from {}", NioConnection.this, e);
+                close("internal error: " + e);
+            }
+        }
+    }
+}
