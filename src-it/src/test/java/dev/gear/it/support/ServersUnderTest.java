@@ -1,7 +1,6 @@
 package dev.gear.it.support;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -54,10 +53,5 @@ public final class ServersUnderTest {
                     .collect(Collectors.joining("; ")));
         }
         return usable.stream().map(l -> Arguments.of(Named.of(l.name(), l)));
-    }
-
-    /** The launcher of one kind, if it is listed and can run here. */
-    public static Optional<ServerLauncher> of(ServerUnderTest.Kind kind) {
-        return ALL.stream().filter(l -> l.kind() == kind && l.unavailable().get().isEmpty()).findFirst();
     }
 }
