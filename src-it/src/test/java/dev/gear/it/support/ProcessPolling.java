@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
  * <p>Polling is the only way to observe those states, so it is confined to this class, and every
  * wait has an overall deadline. The pause between two attempts is {@link Process#waitFor(long,
  * TimeUnit)} on the very process being waited for: it is a short backoff that also ends the moment
- * the process dies, so a crashed process fails the wait at once instead of at the deadline. No
- * {@code Thread.sleep} is needed anywhere in the suite.
+ * the process dies, so a crashed process fails the wait at once instead of at the deadline. Nothing
+ * in the suite sleeps for a fixed time.
  */
 final class ProcessPolling {
     private static final long FIRST_PAUSE_MILLIS = 2;
