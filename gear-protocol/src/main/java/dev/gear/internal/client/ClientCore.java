@@ -72,7 +72,7 @@ public final class ClientCore implements ConnectionRole {
         byte[] handle = stripTrailingNuls(packet.field(0));
         state.created(handle, server);
         if (!state.isBackground()) {
-            related(server).computeIfAbsent(JobState.key(handle), k -> new Listeners()).slots.add(new Slot(state));
+            related(server).computeIfAbsent(JobState.key(handle), k -> new Listeners()).add(state);
         }
         safely(() -> events.jobCreated(state.job()));
         return state.job();
@@ -183,7 +183,7 @@ public final class ClientCore implements ConnectionRole {
             LOG.debug("{} for unknown handle {} from {} ignored", type, key, server);
             return;
         }
-        Slot slot = listeners.next();
+        Slot slot = listeners.next(packet);
         boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
                 || type == PacketType.WORK_EXCEPTION;
         if (ends) {
@@ -234,22 +234,77 @@ public final class ClientCore implements ConnectionRole {
     /**
      * The jobs of one connection that hold one handle. gearmand coalesces submissions with the
      * same unique into one job and sends every WORK_* packet once per submission, so a connection
-     * that submitted twice receives each packet twice, back to back. Each copy goes to the job
-     * that has received the fewest packets so far: every Job gets the whole stream and its own
-     * end, instead of the last one getting everything (gear).
+     * that submitted twice receives each packet twice, in either order (D D C C or D C D C). The
+     * packets are kept as one stream and each job has a cursor into it: a packet that is the next
+     * one a lagging job expects is that job's copy; any other packet is new and goes to the first
+     * job that is up to date. Every Job thus gets the whole stream and its own end (gear gives
+     * everything to the last one).
      */
     private static final class Listeners {
         final List<Slot> slots = new ArrayList<>(1);
+        /** The packets from index {@code total - stream.size()} on; kept only while jobs share the handle. */
+        final java.util.ArrayDeque<Packet> stream = new java.util.ArrayDeque<>();
+        long total;
 
-        Slot next() {
-            Slot best = null;
+        void add(JobState job) {
+            Slot slot = new Slot(job);
+            slot.cursor = total; // a late joiner gets only what is still to come
+            slots.add(slot);
+        }
+
+        Slot next(Packet packet) {
+            long first = total - stream.size();
             for (Slot s : slots) {
-                if (!s.ended && (best == null || s.received < best.received)) {
-                    best = s;
+                if (!s.ended && s.cursor < total && s.cursor >= first && get(s.cursor - first).equals(packet)) {
+                    s.cursor++;
+                    trim();
+                    return s;
                 }
             }
-            best.received++;
-            return best;
+            Slot target = null;
+            for (Slot s : slots) {
+                if (!s.ended && s.cursor == total) {
+                    target = s;
+                    break;
+                }
+            }
+            if (target == null) { // every job lags: the server skipped a copy; keep going with the first
+                for (Slot s : slots) {
+                    if (!s.ended) {
+                        target = s;
+                        break;
+                    }
+                }
+                target.cursor = total;
+            }
+            total++;
+            target.cursor = total;
+            if (slots.size() > 1) {
+                stream.addLast(packet);
+            }
+            trim();
+            return target;
+        }
+
+        private Packet get(long index) {
+            java.util.Iterator<Packet> it = stream.iterator();
+            for (long i = 0; i < index; i++) {
+                it.next();
+            }
+            return it.next();
+        }
+
+        /** Drops packets every live job has seen. */
+        private void trim() {
+            long min = total;
+            for (Slot s : slots) {
+                if (!s.ended) {
+                    min = Math.min(min, s.cursor);
+                }
+            }
+            while (!stream.isEmpty() && total - stream.size() < min) {
+                stream.pollFirst();
+            }
         }
 
         boolean allEnded() {
@@ -264,7 +319,7 @@ public final class ClientCore implements ConnectionRole {
 
     private static final class Slot {
         final JobState job;
-        int received;
+        long cursor;
         boolean ended;
 
         Slot(JobState job) {
