@@ -1,6 +1,7 @@
 package dev.gear.it.support;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -34,7 +35,8 @@ public final class ServersUnderTest {
     /** Every server implementation we know how to start. */
     static final List<ServerLauncher> ALL = List.of(
             new ServerLauncher(ServerUnderTest.Kind.GEARMAND, "gearmand",
-                    GearmandProcess::unavailableReason, GearmandProcess::start));
+                    GearmandProcess::unavailableReason, GearmandProcess::start),
+            new ServerLauncher(ServerUnderTest.Kind.GEAR_JAVA, "gear-java", Optional::empty, OurServer::start));
 
     private ServersUnderTest() {
     }
