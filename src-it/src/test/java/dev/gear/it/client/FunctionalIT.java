@@ -11,6 +11,9 @@ import dev.gear.StatusRow;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -19,26 +22,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** gear's functional scenarios (gear-api.md §7), against every server in {@link TestServer#all()}. */
+/** gear's functional scenarios (gear-api.md §7), against every server in {@code ServersUnderTest}. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#available")
 class FunctionalIT {
+    @Parameter
+    ServerLauncher launcher;
+
     private final Fixture fx = new Fixture();
 
-    static List<TestServer.Kind> servers() {
-        return TestServer.all();
-    }
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @AfterEach
     void tearDown() {
         fx.close();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void jobWithDataAndCompletion(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void jobWithDataAndCompletion() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -58,10 +67,9 @@ class FunctionalIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void backgroundJobRunsAfterTheClientShutDown(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void backgroundJobRunsAfterTheClientShutDown() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -77,10 +85,9 @@ class FunctionalIT {
         assertThat(job.isComplete()).as("background jobs never end on the client").isFalse();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void stopWaitingForJobsInterruptsGetJob(TestServer.Kind kind) throws Exception {
-        TestServer server = fx.server(kind);
+    @Test
+    void stopWaitingForJobsInterruptsGetJob() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
         CompletableFuture<WorkerJob> waiting = fx.async(worker::getJob);
@@ -113,10 +120,9 @@ class FunctionalIT {
         throw new AssertionError("getJob was not interrupted within " + Fixture.TIMEOUT);
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void textJob(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void textJob() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -129,10 +135,9 @@ class FunctionalIT {
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("workdätä");
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void uniqueIsPreserved(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void uniqueIsPreserved() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -145,10 +150,9 @@ class FunctionalIT {
         job.waitForCompletion(Fixture.TIMEOUT);
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void exceptionIsForwardedToClientsThatAskForIt(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void exceptionIsForwardedToClientsThatAskForIt() {
+        ServerUnderTest server = fx.server(launcher);
         Client plain = fx.client(server);
         Client optedIn = fx.client(server);
         optedIn.setOption("exceptions");
@@ -166,7 +170,7 @@ class FunctionalIT {
         worker.getJob(Fixture.TIMEOUT).sendWorkException("work failed");
         without.waitForCompletion(Fixture.TIMEOUT);
         assertThat(without.isFailure()).isTrue();
-        if (kind == TestServer.Kind.GEARMAND) {
+        if (launcher.kind() == ServerUnderTest.Kind.GEARMAND) {
             // gearmand turns it into WORK_FAIL (with a trailing NUL after the handle) for such clients.
             assertThat(without.exception()).isNull();
             assertThat(without.failureReason()).contains("WORK_FAIL");
@@ -176,10 +180,9 @@ class FunctionalIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void grabJobAfterLateRegister(TestServer.Kind kind) throws Exception {
-        TestServer server = fx.server(kind);
+    @Test
+    void grabJobAfterLateRegister() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         Job job = client.submitJob(new Job("late", "testdata"));
@@ -197,10 +200,9 @@ class FunctionalIT {
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("ok");
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void getJobAfterShutdownThrows(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void getJobAfterShutdownThrows() {
+        ServerUnderTest server = fx.server(launcher);
         Worker worker = fx.worker(server);
         worker.shutdown();
         assertThatThrownBy(worker::getJob).isInstanceOf(WorkerInterruptedException.class);

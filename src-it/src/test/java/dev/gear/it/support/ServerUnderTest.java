@@ -33,6 +33,23 @@ public interface ServerUnderTest extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Stops the server as an operator would (our server: {@code close()}; gearmand: SIGTERM), so
+     * that every connection to it drops, but keeps what {@link #restart()} needs to bring it back
+     * on the <em>same</em> port. Clients and workers see exactly what a server restart looks like.
+     * Does nothing when it is already stopped.
+     */
+    void stop();
+
+    /**
+     * Starts a stopped server again on the same host and port, with the same options, and returns
+     * once it accepts connections. Its state (queues, handles) starts empty, as after a real restart.
+     *
+     * @throws IllegalStateException when it is running, or when the port cannot be had again (some
+     *                               other process took it while the server was down)
+     */
+    void restart();
+
     /** Stops the server and releases everything it holds; idempotent. */
     @Override
     void close();
