@@ -15,6 +15,7 @@ import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -198,6 +199,35 @@ class FunctionalIT {
         assertThat(wj.handle()).isEqualTo(job.handle());
         wj.sendWorkComplete("ok");
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("ok");
+    }
+
+    /**
+     * registerFunction(name, timeout) sends CAN_DO_TIMEOUT in milliseconds, and both servers read
+     * milliseconds: a job whose worker sits on it longer is requeued after the timeout (2 s here),
+     * not after 2 000 s (timeout read as seconds) nor after gearmand's 1 s floor (sent as seconds,
+     * read as ms). Only a lower bound is asserted: load can delay the requeue, never advance it.
+     */
+    @Test
+    void registerFunctionWithTimeoutRequeuesAJobHeldTooLong() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Worker slow = fx.worker(server);
+        slow.registerFunction("limited", Duration.ofSeconds(2));
+        Job job = client.submitJob(new Job("limited", "x"));
+        WorkerJob held = slow.getJob(Fixture.TIMEOUT);
+        long assigned = System.nanoTime();
+
+        Worker second = fx.worker(server);
+        second.registerFunction("limited");
+        WorkerJob retried = second.getJob(Fixture.TIMEOUT);
+        long requeuedAfterMillis = (System.nanoTime() - assigned) / 1_000_000;
+
+        assertThat(retried.handle()).isEqualTo(held.handle()).isEqualTo(job.handle());
+        assertThat(requeuedAfterMillis).as("requeued after CAN_DO_TIMEOUT of 2000 ms").isGreaterThanOrEqualTo(1500);
+        assertThat(job.isComplete()).as("the client is not told about the requeue").isFalse();
+        retried.sendWorkComplete("second try");
+        assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("second try");
+        assertThat(job.isFailure()).isFalse();
     }
 
     @Test
