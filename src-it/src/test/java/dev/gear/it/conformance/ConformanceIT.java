@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and distinct. ERROR codes are asserted for every server; ERROR texts only for gearmand.
  */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ConformanceIT {
     private static final Duration SERVER_CATCH_UP = Duration.ofSeconds(5);
 
