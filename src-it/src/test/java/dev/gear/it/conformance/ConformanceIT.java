@@ -36,7 +36,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Raw-packet scenarios run against every server in {@code ServersUnderTest}, each on a fresh server.
+ * Raw-packet scenarios run against one server of each implementation ({@code
+ * ServersUnderTest#perImplementation}: gearmand and our embedded {@code Server}), each scenario on a
+ * fresh server, in the same test run.
  *
  * <p>What is asserted: gearmand 1.1.20's observed behaviour ({@code reference/protocol.md}) for
  * {@link Kind#GEARMAND}, and DESIGN.md's "Server semantics" table for {@link Kind#GEAR_JAVA}. Where
