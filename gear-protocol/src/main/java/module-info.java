@@ -14,6 +14,7 @@ module dev.gear.protocol {
     requires static org.bouncycastle.provider;
 
     exports dev.gear;
+    exports dev.gear.server;
     exports dev.gear.internal.codec to dev.gear.testkit;
     exports dev.gear.internal.transport to dev.gear.testkit;
     exports dev.gear.internal.tls to dev.gear.testkit;
