@@ -161,7 +161,7 @@ class AclTest {
                 String subject = "s" + t;
                 futures.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < 20_000; i++) {
+                    for (int i = 0; i < 5_000; i++) {
                         acl.grantInvoke(subject, "f.*");
                         acl.grantRegister(subject, "g.*");
                         acl.revokeInvoke(subject);
@@ -173,7 +173,7 @@ class AclTest {
             for (int t = 0; t < 2; t++) {
                 futures.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < 20_000; i++) {
+                    for (int i = 0; i < 5_000; i++) {
                         for (AclEntry e : acl.getEntries()) {
                             assertThat(e.isEmpty()).isFalse();
                         }
