@@ -18,4 +18,5 @@ module dev.gear.protocol {
     exports dev.gear.internal.codec to dev.gear.testkit;
     exports dev.gear.internal.transport to dev.gear.testkit;
     exports dev.gear.internal.tls to dev.gear.testkit;
+    exports dev.gear.internal.server to dev.gear.testkit;
 }
