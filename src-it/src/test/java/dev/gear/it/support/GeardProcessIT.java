@@ -44,9 +44,9 @@ class GeardProcessIT {
 
     @Test
     void aFailedStartReportsWhatGeardPrinted() {
-        assertThatThrownBy(() -> GeardProcess.start("--acl", "/nonexistent"))
+        assertThatThrownBy(() -> GeardProcess.start("--ssl-key", "/nonexistent/key.pem"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("geard exited before listening, with status 2")
-                .hasMessageContaining("--acl is not supported yet");
+                .hasMessageContaining("geard: error: --ssl-key, --ssl-cert and --ssl-ca must be given together");
     }
 }
