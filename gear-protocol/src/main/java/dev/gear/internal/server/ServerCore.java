@@ -86,14 +86,23 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     @Override
     public ConnectionHandler accept(NioConnection connection) {
-        Peer peer = new Peer(nextPeerId++, connection, config.subjectResolver().apply(connection));
-        connection.attach(peer);
+        connection.attach(new Peer(nextPeerId++, connection));
+        return this;
+    }
+
+    /**
+     * The connection is usable: at once for plain TCP, after the handshake under TLS (a failed
+     * handshake never gets here, so the server never lists a connection it cannot talk to).
+     */
+    @Override
+    public void onOpen(NioConnection connection) {
+        Peer peer = (Peer) connection.attachment();
+        peer.subject = config.subjectResolver().apply(connection);
         peers.put(peer.id, peer);
         LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
         if (hasListeners()) {
             emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress()));
         }
-        return this;
     }
 
     @Override
@@ -110,6 +119,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             return; // the whole server is going; nothing to hand over
         }
         resetAbilities(peer);
+        reportQueue(); // after the loop below as well; cheap, and the gauges must follow losses
         WorkerLossPolicy policy = config.workerLossPolicy();
         for (ServerJob job : new ArrayList<>(peer.running)) {
             detachFromWorker(job);
@@ -125,6 +135,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             // A running job keeps running; with no listener left, its results go nowhere.
         }
         peer.waitingFor.clear();
+        reportQueue();
+    }
+
+    /** gear's statsd gauges: all jobs, running jobs, waiting jobs. */
+    private void reportQueue() {
+        StatsdReporter statsd = config.statsd();
+        if (statsd != null) {
+            statsd.queue(jobs.size(), runningJobs, jobs.size() - runningJobs);
+        }
     }
 
     @Override
@@ -148,6 +167,41 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        StatsdReporter statsd = config.statsd();
+        if (statsd == null) {
+            handlePacket(connection, packet);
+            return;
+        }
+        long start = System.nanoTime();
+        handlePacket(connection, packet);
+        statsd.packet(packet.type(), System.nanoTime() - start);
+        switch (packet.type()) {
+            case SUBMIT_JOB:
+            case SUBMIT_JOB_BG:
+            case SUBMIT_JOB_HIGH:
+            case SUBMIT_JOB_HIGH_BG:
+            case SUBMIT_JOB_LOW:
+            case SUBMIT_JOB_LOW_BG:
+            case SUBMIT_JOB_EPOCH:
+            case GRAB_JOB:
+            case GRAB_JOB_UNIQ:
+            case GRAB_JOB_ALL:
+            case WORK_COMPLETE:
+            case WORK_FAIL:
+            case WORK_EXCEPTION:
+                reportQueue(); // gear updates the gauges on submit, grab and finish
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Reports a queue change made outside a packet (admin {@code cancel job}). */
+    void queueChanged() {
+        reportQueue();
+    }
+
+    private void handlePacket(NioConnection connection, Packet packet) {
         Peer peer = (Peer) connection.attachment();
         PacketType type = packet.type();
         if (packet.magic() != Magic.REQ) {
@@ -687,6 +741,12 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatus(Peer peer, byte[] handle) {
+        if (containsNul(handle)) {
+            // STATUS_RES repeats the handle as a NUL-terminated field, so it cannot carry this one;
+            // and no job has such a handle (ours never contain NUL, and SUBMIT_* could not send one).
+            error(peer, "INVALID_ARGUMENTS", "GET_STATUS handle contains a NUL byte; no job has such a handle");
+            return;
+        }
         ServerJob job = jobs.get(Bytes.key(handle));
         peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
@@ -694,6 +754,11 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatusUnique(Peer peer, byte[] unique) {
+        if (containsNul(unique)) {
+            // As for GET_STATUS: unsendable in STATUS_RES_UNIQUE, and SUBMIT_* uniques end at their NUL.
+            error(peer, "INVALID_ARGUMENTS", "GET_STATUS_UNIQUE unique contains a NUL byte; no job has such a unique");
+            return;
+        }
         // gearmand searches across all functions and takes the first match.
         String key = Bytes.key(unique);
         ServerJob job = null;
@@ -753,6 +818,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static boolean containsNul(byte[] field) {
+        for (byte b : field) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private void error(Peer peer, String code, String text) {
         peer.connection.send(Packet.response(PacketType.ERROR, code, text));
