@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Many threads on one Client: every job gets its own handle and its own result, exactly once. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ConcurrencyIT {
     @Parameter
     ServerLauncher launcher;

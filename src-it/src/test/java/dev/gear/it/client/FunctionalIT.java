@@ -3,7 +3,9 @@ package dev.gear.it.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gear.CancelJobAdminRequest;
 import dev.gear.Client;
+import dev.gear.ClientListener;
 import dev.gear.Job;
 import dev.gear.Precedence;
 import dev.gear.StatusAdminRequest;
@@ -31,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** gear's functional scenarios (gear-api.md §7), against every server in {@code ServersUnderTest}. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class FunctionalIT {
     @Parameter
     ServerLauncher launcher;
@@ -199,6 +201,100 @@ class FunctionalIT {
         assertThat(wj.handle()).isEqualTo(job.handle());
         wj.sendWorkComplete("ok");
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("ok");
+    }
+
+    /** WORK_STATUS and WORK_WARNING reach the Job, and GET_STATUS follows it from queued to running to gone. */
+    @Test
+    void progressWarningAndGetStatusReachTheJob() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
+        CompletableFuture<Job> statusArrived = new CompletableFuture<>();
+        CompletableFuture<Job> warningArrived = new CompletableFuture<>();
+        Client client = fx.add(Client.builder().listener(new ClientListener() {
+            @Override
+            public void onWorkStatus(Job job) {
+                statusArrived.complete(job);
+            }
+
+            @Override
+            public void onWorkWarning(Job job, byte[] data) {
+                warningArrived.complete(job);
+            }
+        }).build());
+        client.addServer(server.host(), server.port());
+        client.waitForServer(Fixture.TIMEOUT);
+        Worker worker = fx.worker(server);
+        worker.registerFunction("progress");
+
+        Job job = client.submitJob(new Job("progress", "x"));
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).isTrue();
+        assertThat(job.running()).isFalse();
+
+        WorkerJob wj = worker.getJob(Fixture.TIMEOUT);
+        wj.sendWorkStatus(1, 4);
+        statusArrived.get(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(job.fractionComplete()).isEqualTo(0.25);
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).isTrue();
+        assertThat(job.running()).isTrue();
+        assertThat(job.numerator()).isEqualTo("1");
+        assertThat(job.denominator()).isEqualTo("4");
+
+        wj.sendWorkWarning("careful");
+        warningArrived.get(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(job.isWarning()).isTrue();
+        wj.sendWorkComplete("done");
+        job.waitForCompletion(Fixture.TIMEOUT);
+        assertThat(job.dataAsString()).isEqualTo("carefuldone");
+        assertThat(job.isFailure()).isFalse();
+
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).as("a finished job is forgotten").isFalse();
+        assertThat(job.running()).isFalse();
+    }
+
+    /**
+     * A worker that disconnects mid-job: our server fails the foreground job at once (WORK_FAIL,
+     * {@code WorkerLossPolicy.DEFAULT}); gearmand requeues it silently and another worker finishes
+     * it (docs/differences.md, "worker lost mid-job").
+     */
+    @Test
+    void workerLostMidJob() {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Worker doomed = fx.worker(server);
+        doomed.registerFunction("fragile");
+        Job job = client.submitJob(new Job("fragile", "x"));
+        assertThat(doomed.getJob(Fixture.TIMEOUT).handle()).isEqualTo(job.handle());
+        doomed.shutdown();
+
+        if (launcher.kind() == ServerUnderTest.Kind.GEAR_JAVA) {
+            job.waitForCompletion(Fixture.TIMEOUT);
+            assertThat(job.isFailure()).isTrue();
+            assertThat(job.failureReason()).contains("WORK_FAIL");
+        } else {
+            Worker rescuer = fx.worker(server);
+            rescuer.registerFunction("fragile");
+            WorkerJob again = rescuer.getJob(Fixture.TIMEOUT);
+            assertThat(again.handle()).isEqualTo(job.handle());
+            again.sendWorkComplete("rescued");
+            assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("rescued");
+            assertThat(job.isFailure()).isFalse();
+        }
+    }
+
+    /** {@code cancel job} of a queued foreground job: both servers tell its client WORK_FAIL (gear does not). */
+    @Test
+    void cancelJobEndsTheQueuedJobOfTheClient() {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Job job = client.submitJob(new Job("nobody-serves-this", "x"));
+        CancelJobAdminRequest cancel = client.getConnection()
+                .sendAdminRequest(new CancelJobAdminRequest(job.handle()), Fixture.TIMEOUT);
+        assertThat(cancel.lines()).containsExactly("OK");
+        job.waitForCompletion(Fixture.TIMEOUT);
+        assertThat(job.isFailure()).isTrue();
+        assertThat(job.failureReason()).contains("WORK_FAIL");
     }
 
     /**

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * carry the same traffic.
  */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class InteropToolsIT {
     @Parameter
     ServerLauncher launcher;

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Several servers per client or worker: round-robin, dead servers skipped, one job per getJob; coalescing. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class MultiServerIT {
     @Parameter
     ServerLauncher launcher;

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A server stopped and restarted on the same port: jobs in flight fail, client and worker come back. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ReconnectIT {
     @Parameter
     ServerLauncher launcher;
@@ -48,7 +48,7 @@ class ReconnectIT {
         WorkerJob inHand = worker.getJob(Fixture.TIMEOUT);
         assertThat(inHand.handle()).isEqualTo(running.handle());
 
-        server.stop();
+        server.halt();
         for (Job job : List.of(running, queued)) {
             job.waitForCompletion(Fixture.TIMEOUT); // none hangs
             assertThat(job.isComplete()).isTrue();

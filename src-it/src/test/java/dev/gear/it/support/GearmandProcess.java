@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * {@code getpid} on it: if the answer is not our child's PID, another process won the race for the
  * port, and we stop our child and try another port.
  *
- * <p>{@link #stop()} sends SIGTERM and keeps the port and directory; {@link #restart()} runs the
+ * <p>{@link #halt()} sends SIGTERM and keeps the port and directory; {@link #restart()} runs the
  * same command line again (the log files are appended to) and checks the same way that the
  * process answering on the port is the new child.
  */
@@ -180,7 +180,7 @@ public final class GearmandProcess implements ServerUnderTest {
 
     /** SIGTERM (SIGKILL if ignored), waiting for the exit; the port and files stay ours for {@link #restart()}. */
     @Override
-    public synchronized void stop() {
+    public synchronized void halt() {
         if (process.isAlive()) {
             stopProcess();
         }
@@ -198,7 +198,7 @@ public final class GearmandProcess implements ServerUnderTest {
             throw new IllegalStateException(this + " was closed; it cannot restart");
         }
         if (process.isAlive()) {
-            throw new IllegalStateException(this + " is running; stop() it first");
+            throw new IllegalStateException(this + " is running; halt() it first");
         }
         try {
             process = launch(command, directory, port);

@@ -7,7 +7,7 @@ import dev.gear.server.Server;
  * behaviour DESIGN.md's "Server semantics" table promises a user who writes
  * {@code Server.builder().build().start()}.
  *
- * <p>{@link #stop()} closes the server (which releases the port); {@link #restart()} builds a new
+ * <p>{@link #halt()} closes the server (which releases the port); {@link #restart()} builds a new
  * one with the same options on the port the first one was given.
  */
 public final class OurServer implements ServerUnderTest {
@@ -58,12 +58,12 @@ public final class OurServer implements ServerUnderTest {
 
     @Override
     public synchronized String diagnostics() {
-        return server == null ? "stopped (port " + port + ")"
+        return server == null ? "halted (port " + port + ")"
                 : (server.isRunning() ? "running: " : "stopped: ") + server;
     }
 
     @Override
-    public synchronized void stop() {
+    public synchronized void halt() {
         if (server != null) {
             server.close();
             server = null;
@@ -76,7 +76,7 @@ public final class OurServer implements ServerUnderTest {
             throw new IllegalStateException("gear-java on port " + port + " was closed; it cannot restart");
         }
         if (server != null) {
-            throw new IllegalStateException("gear-java on port " + port + " is running; stop() it first");
+            throw new IllegalStateException("gear-java on port " + port + " is running; halt() it first");
         }
         server = newServer(port);
     }
@@ -84,11 +84,11 @@ public final class OurServer implements ServerUnderTest {
     @Override
     public synchronized void close() {
         closed = true;
-        stop();
+        halt();
     }
 
     @Override
     public synchronized String toString() {
-        return "gear-java " + (server == null ? "stopped, port " + port : server);
+        return "gear-java " + (server == null ? "halted, port " + port : server);
     }
 }

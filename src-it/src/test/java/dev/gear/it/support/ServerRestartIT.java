@@ -11,26 +11,26 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Self-test of {@link ServerUnderTest#stop()} and {@link ServerUnderTest#restart()} on every server. */
+/** Self-test of {@link ServerUnderTest#halt()} and {@link ServerUnderTest#restart()} on every server implementation. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ServerRestartIT {
     @Parameter
     ServerLauncher launcher;
 
     @Test
-    void stopDropsConnectionsAndRestartServesTheSamePortWithEmptyState() throws Exception {
+    void haltDropsConnectionsAndRestartServesTheSamePortWithEmptyState() throws Exception {
         try (ServerUnderTest server = launcher.start()) {
             int port = server.port();
             RawConnection before = RawConnection.open(server);
             before.send(PacketType.SUBMIT_JOB_BG, "f", "", "x");
             before.expectPacket(PacketType.JOB_CREATED);
 
-            server.stop();
+            server.halt();
             before.assertClosedByPeer(Duration.ofSeconds(5));
             before.close();
             assertThatThrownBy(() -> RawConnection.open(server)).isInstanceOf(UncheckedIOException.class);
-            server.stop(); // stopping twice is harmless
+            server.halt(); // halting twice is harmless
 
             server.restart();
             assertThat(server.port()).isEqualTo(port);
