@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gear.Client;
 import dev.gear.Job;
+import dev.gear.Packet;
+import dev.gear.PacketType;
 import dev.gear.Precedence;
 import dev.gear.StatusAdminRequest;
 import dev.gear.StatusRow;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.Peers;
+import dev.gear.it.support.RawConnection;
 import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
@@ -121,6 +125,38 @@ class MultiServerIT {
             job.waitForCompletion(Fixture.TIMEOUT);
             assertThat(job.isFailure()).isFalse();
             assertThat(job.dataAsString()).isEqualTo("partend");
+        }
+    }
+
+    /**
+     * The wire rule the client's coalescing relies on (docs/client.md, "Jobs"): a connection that
+     * submitted the same unique twice gets every WORK_* packet twice, one copy per submission, each
+     * copy in order. gearmand does so; our server must too.
+     */
+    @Test
+    void twoSubmissionsOnOneConnectionGetOneCopyOfEachResultPerSubmission() {
+        ServerUnderTest server = fx.server(launcher);
+        try (Peers peers = new Peers(server)) {
+            RawConnection client = peers.connect();
+            String handle = Peers.submit(client, PacketType.SUBMIT_JOB, "co", "same-unique", "x");
+            assertThat(Peers.submit(client, PacketType.SUBMIT_JOB, "co", "same-unique", "x")).isEqualTo(handle);
+            RawConnection worker = peers.worker("co");
+            assertThat(Peers.grabUniq(worker).fieldString(0)).isEqualTo(handle);
+            worker.send(PacketType.WORK_DATA, handle, "part");
+            worker.send(PacketType.WORK_COMPLETE, handle, "end");
+
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Packet packet = client.nextFrame().packet();
+                assertThat(packet).as("frame %d", i).isNotNull();
+                assertThat(packet.fieldString(0)).isEqualTo(handle);
+                received.add(packet.type() + " " + packet.fieldString(1));
+            }
+            assertThat(received).containsExactlyInAnyOrder("WORK_DATA part", "WORK_DATA part",
+                    "WORK_COMPLETE end", "WORK_COMPLETE end");
+            assertThat(received.get(0)).isEqualTo("WORK_DATA part");
+            assertThat(received.get(3)).isEqualTo("WORK_COMPLETE end");
+            client.assertNoReplyPending();
         }
     }
 
