@@ -178,7 +178,8 @@ public final class ServerConnection implements ConnectionHandler {
         }
         NioConnection c = current;
         if (c != null) {
-            c.close(reason);
+            // Results the caller already sent (sendWorkComplete just before close) must not be lost.
+            c.closeAfterFlush(reason);
         }
     }
 
