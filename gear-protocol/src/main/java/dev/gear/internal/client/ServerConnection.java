@@ -142,8 +142,12 @@ public final class ServerConnection implements ConnectionHandler {
         current = connection;
         nextBackoff = pool.settings().backoffMin();
         LOG.debug("connected to {}", this);
-        pool.role().onConnected(this);
+        // Listed as connected before the role runs: a worker's onConnected hands its waiting getJob
+        // calls to the connected servers and must find this one among them (otherwise a getJob that
+        // waited through the outage is never served). Nothing else runs on this loop until the
+        // role's SET_CLIENT_ID/CAN_DO/OPTION_REQ are queued, so they still go out first.
         pool.connectionUp(this);
+        pool.role().onConnected(this);
     }
 
     @Override
