@@ -6,7 +6,11 @@ import dev.gear.server.Server;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Closing a worker right after it answered must not swallow the answer. */
+/**
+ * A worker used the shortest way: add a server, register, getJob at once (before the connection is
+ * up), answer, close at once. The grab must wait for the connection, and the answer must not be
+ * swallowed by the close.
+ */
 class WorkerCloseTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -23,7 +27,6 @@ class WorkerCloseTest {
                 try {
                     worker.addServer("127.0.0.1", server.port());
                     worker.registerFunction("close-" + i);
-                    worker.waitForServer(TIMEOUT);
                     WorkerJob assigned = worker.getJob(TIMEOUT);
                     assigned.sendWorkComplete("done-" + i);
                 } finally {

@@ -142,10 +142,9 @@ public final class ServerConnection implements ConnectionHandler {
         current = connection;
         nextBackoff = pool.settings().backoffMin();
         LOG.debug("connected to {}", this);
-        // Listed as connected before the role runs: a worker's onConnected hands its waiting getJob
-        // calls to the connected servers and must find this one among them (otherwise a getJob that
-        // waited through the outage is never served). Nothing else runs on this loop until the
-        // role's SET_CLIENT_ID/CAN_DO/OPTION_REQ are queued, so they still go out first.
+        // Counted as connected first, so the role's greeting (SET_CLIENT_ID, CAN_DO, and a grab for
+        // a getJob() that was already waiting) sees this connection among the connected ones.
+        // Threads woken by connectionUp hand their work to this loop, so it queues after the greeting.
         pool.connectionUp(this);
         pool.role().onConnected(this);
     }
