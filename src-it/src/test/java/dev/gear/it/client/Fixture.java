@@ -42,10 +42,16 @@ final class Fixture implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start " + launcher.name(), e);
         }
+        add(server);
+        if (server.isTls() != launcher.tls()) {
+            // A TLS launcher whose server (or clients) silently fell back to plain would pass every scenario.
+            throw new IllegalStateException(launcher.name() + " should " + (launcher.tls() ? "" : "not ")
+                    + "be a TLS server, but " + server.name() + " is " + (server.isTls() ? "TLS" : "plain"));
+        }
         if (firstServer == null) {
             firstServer = server;
         }
-        return add(server);
+        return server;
     }
 
     /** The first server this test started (named in failure messages), or null. */
@@ -53,21 +59,23 @@ final class Fixture implements AutoCloseable {
         return firstServer;
     }
 
+    /** A client connected to every given server (over TLS with CN {@code test-client} where the server is TLS). */
     Client client(ServerUnderTest... servers) {
         Client client = add(Client.builder().clientId("test-client")
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
         for (ServerUnderTest s : servers) {
-            client.addServer(s.host(), s.port());
+            s.addTo(client, "test-client");
         }
         client.waitForServer(TIMEOUT);
         return client;
     }
 
+    /** A worker connected to every given server (over TLS with CN {@code test-worker} where the server is TLS). */
     Worker worker(ServerUnderTest... servers) {
         Worker worker = add(Worker.builder().clientId("test-worker")
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
         for (ServerUnderTest s : servers) {
-            worker.addServer(s.host(), s.port());
+            s.addTo(worker, "test-worker");
         }
         worker.waitForServer(TIMEOUT);
         return worker;

@@ -31,9 +31,13 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** gear's functional scenarios (gear-api.md §7), against every server in {@code ServersUnderTest}. */
+/**
+ * gear's functional scenarios (gear-api.md §7), against every server in {@code ServersUnderTest},
+ * over plain TCP and, against our server, over TLS with client certificates (gear runs its
+ * functional tests in both modes).
+ */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementationPlainAndTls")
 class FunctionalIT {
     @Parameter
     ServerLauncher launcher;
@@ -220,7 +224,7 @@ class FunctionalIT {
                 warningArrived.complete(job);
             }
         }).build());
-        client.addServer(server.host(), server.port());
+        server.addTo(client, "test-client");
         client.waitForServer(Fixture.TIMEOUT);
         Worker worker = fx.worker(server);
         worker.registerFunction("progress");

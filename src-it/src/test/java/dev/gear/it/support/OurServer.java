@@ -1,32 +1,53 @@
 package dev.gear.it.support;
 
 import dev.gear.server.Server;
+import dev.gear.testkit.TestCertificates;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Our {@link Server}, embedded in the test JVM on 127.0.0.1 port 0 with its default options: the
  * behaviour DESIGN.md's "Server semantics" table promises a user who writes
- * {@code Server.builder().build().start()}.
+ * {@code Server.builder().build().start()}. {@link #startTls()} gives the same server in TLS mode
+ * ({@link TestCertificates#get()}'s server certificate, client certificates required, as in gear):
+ * clients connect through {@link #clientTls(String)}.
  *
  * <p>{@link #halt()} closes the server (which releases the port); {@link #restart()} builds a new
  * one with the same options on the port the first one was given.
  */
 public final class OurServer implements ServerUnderTest {
     private final int port;
+    private final TestCertificates certificates;
     private Server server;
     private boolean closed;
 
-    private OurServer(Server server) {
-        this.server = server;
+    private OurServer(TestCertificates certificates) {
+        this.certificates = certificates;
+        this.server = newServer(0);
         this.port = server.port();
     }
 
-    /** A started server on a free loopback port. */
+    /** A started plain server on a free loopback port. */
     public static OurServer start() {
-        return new OurServer(newServer(0));
+        return new OurServer(null);
     }
 
-    private static Server newServer(int port) {
-        return Server.builder().port(port).listenAddress(LoopbackPorts.HOST).build().start();
+    /** A started TLS server on a free loopback port, requiring client certificates from the shared test CA. */
+    public static OurServer startTls() {
+        return new OurServer(TestCertificates.get());
+    }
+
+    private Server newServer(int port) {
+        Server.Builder builder = Server.builder().port(port).listenAddress(LoopbackPorts.HOST);
+        if (certificates != null) {
+            builder.tls(certificates.serverContext());
+        }
+        return builder.build().start();
+    }
+
+    @Override
+    public Optional<SSLContext> clientTls(String commonName) {
+        return certificates == null ? Optional.empty() : Optional.of(certificates.clientContext(commonName));
     }
 
     @Override
@@ -36,7 +57,7 @@ public final class OurServer implements ServerUnderTest {
 
     @Override
     public String name() {
-        return "gear-java";
+        return certificates == null ? "gear-java" : "gear-java-tls";
     }
 
     @Override
@@ -73,10 +94,10 @@ public final class OurServer implements ServerUnderTest {
     @Override
     public synchronized void restart() {
         if (closed) {
-            throw new IllegalStateException("gear-java on port " + port + " was closed; it cannot restart");
+            throw new IllegalStateException(name() + " on port " + port + " was closed; it cannot restart");
         }
         if (server != null) {
-            throw new IllegalStateException("gear-java on port " + port + " is running; halt() it first");
+            throw new IllegalStateException(name() + " on port " + port + " is running; halt() it first");
         }
         server = newServer(port);
     }
@@ -89,6 +110,6 @@ public final class OurServer implements ServerUnderTest {
 
     @Override
     public synchronized String toString() {
-        return "gear-java " + (server == null ? "halted, port " + port : server);
+        return name() + " " + (server == null ? "halted, port " + port : server);
     }
 }

@@ -12,10 +12,12 @@ import java.util.function.Supplier;
  * @param kind        which implementation
  * @param name        shown in test names
  * @param form        how it runs: inside the test JVM or as its own OS process
+ * @param tls         whether it serves TLS only (clients connect with a certificate, see
+ *                    {@link ServerUnderTest#addTo(dev.gear.Client, String)})
  * @param unavailable why it cannot run on this machine, or empty when it can
  * @param starter     starts and returns a server that already accepts connections
  */
-public record ServerLauncher(ServerUnderTest.Kind kind, String name, Form form,
+public record ServerLauncher(ServerUnderTest.Kind kind, String name, Form form, boolean tls,
         Supplier<Optional<String>> unavailable, Starter starter) {
 
     /** Where a server runs. */

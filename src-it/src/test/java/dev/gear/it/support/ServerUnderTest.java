@@ -1,5 +1,10 @@
 package dev.gear.it.support;
 
+import dev.gear.Client;
+import dev.gear.Worker;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
 /**
  * A running Gearman server that conformance scenarios talk to over loopback. Scenarios depend only
  * on this view, so the same scenario runs against gearmand and against our own server, and switches
@@ -24,6 +29,44 @@ public interface ServerUnderTest extends AutoCloseable {
     String host();
 
     int port();
+
+    /**
+     * For a server that speaks TLS only: a client-side context presenting a certificate with
+     * subject {@code CN=<commonName>} that this server trusts (its ACL identity), and trusting the
+     * server's certificate. Empty for a plain server.
+     */
+    default Optional<SSLContext> clientTls(String commonName) {
+        return Optional.empty();
+    }
+
+    /** Whether clients must connect over TLS. */
+    default boolean isTls() {
+        return clientTls("probe").isPresent();
+    }
+
+    /**
+     * Adds this server to {@code client} as a user would: plain TCP, or TLS with a certificate for
+     * {@code commonName} when the server is a TLS server. The one place tests connect from, so every
+     * scenario runs unchanged over both transports.
+     */
+    default void addTo(Client client, String commonName) {
+        Optional<SSLContext> tls = clientTls(commonName);
+        if (tls.isPresent()) {
+            client.addServer(host(), port(), tls.get());
+        } else {
+            client.addServer(host(), port());
+        }
+    }
+
+    /** As {@link #addTo(Client, String)}, for a worker. */
+    default void addTo(Worker worker, String commonName) {
+        Optional<SSLContext> tls = clientTls(commonName);
+        if (tls.isPresent()) {
+            worker.addServer(host(), port(), tls.get());
+        } else {
+            worker.addServer(host(), port());
+        }
+    }
 
     /** The id of the OS process the server runs in (what the {@code getpid} admin command reports). */
     long processId();

@@ -29,6 +29,10 @@ import org.junit.jupiter.params.provider.Arguments;
  *   <li>{@link #perImplementation()}: one launcher per {@link Kind}, the cheapest to start: gearmand
  *       and our embedded {@code Server}. For raw-protocol scenarios, where {@code geard} would only
  *       run the same server code again behind a JVM start per scenario.</li>
+ *   <li>{@link #perImplementationPlainAndTls()}: the above, plus our embedded {@code Server} in
+ *       TLS mode (client certificate required; clients and workers present one). For client
+ *       scenarios that must hold over TLS as well as plain, as gear runs its functional tests in
+ *       both modes.</li>
  *   <li>{@link #childProcesses()}: every server that runs as its own OS process, started from its
  *       command line as an operator does: gearmand and our {@code geard} jar. For tests that drive
  *       servers with outside tools.</li>
@@ -37,12 +41,15 @@ import org.junit.jupiter.params.provider.Arguments;
 public final class ServersUnderTest {
     /** Every server implementation, in every form we know how to start it. */
     static final List<ServerLauncher> ALL = List.of(
-            new ServerLauncher(Kind.GEARMAND, "gearmand", Form.CHILD_PROCESS,
+            new ServerLauncher(Kind.GEARMAND, "gearmand", Form.CHILD_PROCESS, false,
                     GearmandProcess::unavailableReason, GearmandProcess::start),
-            new ServerLauncher(Kind.GEAR_JAVA, "gear-java", Form.EMBEDDED,
+            new ServerLauncher(Kind.GEAR_JAVA, "gear-java", Form.EMBEDDED, false,
                     Optional::empty, OurServer::start),
-            new ServerLauncher(Kind.GEAR_JAVA, "geard", Form.CHILD_PROCESS,
-                    GeardProcess::unavailableReason, GeardProcess::start));
+            new ServerLauncher(Kind.GEAR_JAVA, "geard", Form.CHILD_PROCESS, false,
+                    GeardProcess::unavailableReason, GeardProcess::start),
+            // gearmand has no TLS (reference/gearmand.md §4): TLS runs against ours only.
+            new ServerLauncher(Kind.GEAR_JAVA, "gear-java-tls", Form.EMBEDDED, true,
+                    Optional::empty, OurServer::startTls));
 
     private ServersUnderTest() {
     }
@@ -50,12 +57,20 @@ public final class ServersUnderTest {
     /** The first usable launcher of each implementation (in {@link #ALL}'s order), as named arguments. */
     public static Stream<Arguments> perImplementation() {
         Set<Kind> seen = EnumSet.noneOf(Kind.class);
-        return select("per implementation", l -> true).filter(l -> seen.add(l.kind())).map(ServersUnderTest::named);
+        return select("per implementation", l -> !l.tls()).filter(l -> seen.add(l.kind())).map(ServersUnderTest::named);
+    }
+
+    /**
+     * {@link #perImplementation()} followed by every usable TLS launcher: the same scenarios over
+     * plain TCP and over TLS with client certificates.
+     */
+    public static Stream<Arguments> perImplementationPlainAndTls() {
+        return Stream.concat(perImplementation(), select("over TLS", ServerLauncher::tls).map(ServersUnderTest::named));
     }
 
     /** Every usable launcher of a server that runs as its own process, as named arguments. */
     public static Stream<Arguments> childProcesses() {
-        return select("as child processes", l -> l.form() == Form.CHILD_PROCESS).map(ServersUnderTest::named);
+        return select("as child processes", l -> l.form() == Form.CHILD_PROCESS && !l.tls()).map(ServersUnderTest::named);
     }
 
     /**
