@@ -4,6 +4,7 @@ import dev.gear.internal.client.Await;
 import dev.gear.internal.client.ServerConnection;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,18 @@ public final class Connection {
     /** Whether a socket to the server is open now. */
     public boolean isConnected() {
         return server.isConnected();
+    }
+
+    /**
+     * Why this server is not connected now: how the last connect attempt failed (refused, timed
+     * out, or a TLS handshake refused, e.g. {@code cannot connect to 127.0.0.1:4730: TLS handshake
+     * failed: server refused the handshake: Received fatal alert: bad_certificate}) or why the last
+     * connection was lost. Empty while connected and before the first attempt has ended. The same
+     * text appears in the messages of {@code waitForServer}'s timeout and of
+     * {@link NoConnectedServersException}.
+     */
+    public Optional<String> lastConnectFailure() {
+        return Optional.ofNullable(server.lastFailure());
     }
 
     /**

@@ -59,7 +59,7 @@ public final class ClientCore implements ConnectionRole {
             ServerConnection server = pool.next();
             if (server == null) {
                 result.completeExceptionally(new NoConnectedServersException(
-                        "Unable to submit job: no connected Gearman servers (" + pool.servers().size() + " configured)"));
+                        "Unable to submit job: no connected Gearman servers; " + pool.describeServers()));
                 return;
             }
             Exchange<Job> exchange = new Exchange<>(JOB_CREATED, p -> created(server, state, p), result);
@@ -104,7 +104,8 @@ public final class ClientCore implements ConnectionRole {
         pool.loop().execute(() -> {
             List<ServerConnection> targets = new ArrayList<>(pool.connected());
             if (targets.isEmpty()) {
-                result.completeExceptionally(new NoConnectedServersException("No connected Gearman servers"));
+                result.completeExceptionally(new NoConnectedServersException("No connected Gearman servers; "
+                        + pool.describeServers()));
                 return;
             }
             boolean added = options.add(name);

@@ -42,6 +42,8 @@ public final class ServerConnection implements ConnectionHandler {
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
     private final ArrayDeque<PendingAdmin> admin = new ArrayDeque<>();
     private volatile NioConnection current;
+    /** Why the last connect failed or the last connection was lost; null while connected. */
+    private volatile String lastFailure;
     private Duration nextBackoff;
     private Cancellable reconnectTimer;
     private boolean shutDown;
@@ -83,6 +85,15 @@ public final class ServerConnection implements ConnectionHandler {
         return connection != null && connection == current;
     }
 
+    /**
+     * Why this server is not connected: the last connect failure (e.g. the TLS handshake refused,
+     * with the alert) or why the last connection was lost; null while connected and before the
+     * first attempt ended. Any thread.
+     */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
     /** The open socket, or null. */
     public NioConnection socket() {
         return current;
@@ -119,6 +130,7 @@ public final class ServerConnection implements ConnectionHandler {
 
     private void connectFailed(Throwable error) {
         Throwable cause = error.getCause() != null && !(error instanceof GearmanException) ? error.getCause() : error;
+        lastFailure = String.valueOf(cause.getMessage());
         LOG.debug("connecting to {} failed: {}", this, cause.getMessage());
         scheduleReconnect();
     }
@@ -140,6 +152,7 @@ public final class ServerConnection implements ConnectionHandler {
             return;
         }
         current = connection;
+        lastFailure = null;
         nextBackoff = pool.settings().backoffMin();
         LOG.debug("connected to {}", this);
         // Counted as connected first, so the role's greeting (SET_CLIENT_ID, CAN_DO, and a grab for
@@ -155,6 +168,7 @@ public final class ServerConnection implements ConnectionHandler {
             return;
         }
         current = null;
+        lastFailure = "connection lost: " + reason;
         LOG.debug("connection to {} lost: {}", this, reason);
         ConnectionException lost = new ConnectionException("connection to " + this + " lost: " + reason);
         List<PendingReply> replies = new ArrayList<>(pending);
@@ -379,6 +393,15 @@ public final class ServerConnection implements ConnectionHandler {
     @Override
     public String toString() {
         return host + ":" + port;
+    }
+
+    /** {@code host:port}, and why it is not connected when it is not (for error messages). */
+    public String describeState() {
+        if (isConnected()) {
+            return this + " (connected)";
+        }
+        String failure = lastFailure;
+        return this + (failure == null ? " (not connected yet)" : " (" + failure + ")");
     }
 
     /** One admin command waiting for its reply lines. */

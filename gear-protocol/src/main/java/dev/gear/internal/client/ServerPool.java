@@ -104,7 +104,25 @@ public final class ServerPool {
             }
         }
         throw new NoConnectedServersException("No connected Gearman servers"
-                + (n == 0 ? " (none added: call addServer first)" : " (" + n + " configured, none connected)"));
+                + (n == 0 ? " (none added: call addServer first)" : " (" + n + " configured, none connected); "
+                        + describeServers()));
+    }
+
+    /**
+     * Every server with why it is not connected, e.g. {@code servers: 127.0.0.1:4730 (cannot connect
+     * to 127.0.0.1:4730: TLS handshake failed: server refused the handshake: Received fatal alert:
+     * bad_certificate)}: a refused certificate must reach the user, not only a debug log.
+     */
+    public String describeServers() {
+        List<ServerConnection> all = servers();
+        if (all.isEmpty()) {
+            return "no servers added (call addServer first)";
+        }
+        StringBuilder sb = new StringBuilder("servers: ");
+        for (int i = 0; i < all.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(all.get(i).describeState());
+        }
+        return sb.toString();
     }
 
     void connectionUp(ServerConnection server) {
@@ -136,7 +154,7 @@ public final class ServerPool {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new GearmanTimeoutException("no Gearman server connected within " + timeout.toMillis()
-                            + " ms (servers: " + servers + ")");
+                            + " ms; " + describeServers());
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(connectedMonitor, left);

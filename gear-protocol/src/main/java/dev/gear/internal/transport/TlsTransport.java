@@ -36,6 +36,11 @@ final class TlsTransport {
     private static final int RECORDS_PER_WRITE = 4;
     private static final byte HANDSHAKE_RECORD = 0x16;
     private static final byte ALERT_RECORD = 0x15;
+    /**
+     * How long a TLS 1.3 client waits for the server's first record after its own Finished before
+     * it opens anyway (a server that sends no session tickets says nothing until asked).
+     */
+    static final Duration VERDICT_GRACE = Duration.ofSeconds(1);
 
     private final NioConnection connection;
     private final SSLEngine engine;
@@ -46,6 +51,15 @@ final class TlsTransport {
     private ByteBuffer netOut;
     private boolean started;
     private boolean handshakeDone;
+    /**
+     * TLS 1.3 client only: our side of the handshake is done, the server's verdict on our
+     * certificate is not in yet. In TLS 1.3 the client finishes first; a server that refuses the
+     * certificate says so with an alert one flight later. Opening before it would report a
+     * connection that is about to be refused (a client's waitForServer would return, its first
+     * request would fail with "connection lost"). The first record from the server (a session
+     * ticket, data, or the alert) is the verdict.
+     */
+    private boolean awaitingVerdict;
     private boolean sawFirstByte;
     private boolean failed;
     private Cancellable timer;
@@ -141,7 +155,7 @@ final class TlsTransport {
             try {
                 n = connection.channel().read(netIn);
             } catch (IOException e) {
-                if (handshakeDone) {
+                if (handshakeDone && !awaitingVerdict) {
                     connection.close("read failed: " + e.getMessage());
                 } else {
                     fail("connection lost during the TLS handshake: " + e.getMessage(), false);
@@ -149,7 +163,10 @@ final class TlsTransport {
                 return;
             }
             if (n < 0) {
-                if (handshakeDone) {
+                if (awaitingVerdict) {
+                    fail("server closed the connection right after the TLS 1.3 handshake, without accepting it "
+                            + "(did it refuse our certificate?)", false);
+                } else if (handshakeDone) {
                     connection.close("peer closed the connection");
                 } else {
                     fail("peer closed the connection during the TLS handshake", false);
@@ -249,6 +266,9 @@ final class TlsTransport {
                 }
                 scratch.clear();
                 SSLEngineResult result = engine.unwrap(netIn, scratch);
+                if (awaitingVerdict && result.bytesConsumed() > 0 && result.getStatus() == SSLEngineResult.Status.OK) {
+                    verdictReceived(); // a record that is not an alert: the server accepted us
+                }
                 if (result.getHandshakeStatus() == HandshakeStatus.FINISHED && !handshakeDone) {
                     handshakeFinished();
                 }
@@ -266,7 +286,7 @@ final class TlsTransport {
                         throw new SSLException("TLS record larger than the receive buffer ("
                                 + scratch.capacity() + " bytes)");
                     case CLOSED:
-                        if (handshakeDone) {
+                        if (handshakeDone && !awaitingVerdict) {
                             connection.close("peer closed the TLS session");
                         } else {
                             fail("peer closed the TLS session during the handshake", true);
@@ -309,6 +329,27 @@ final class TlsTransport {
         if (LOG.isDebugEnabled()) {
             LOG.debug("TLS handshake with {} done: {} {}, peer {}", connection.remoteAddress(),
                     engine.getSession().getProtocol(), engine.getSession().getCipherSuite(), peerSubject());
+        }
+        if (clientMode && "TLSv1.3".equals(engine.getSession().getProtocol())) {
+            awaitingVerdict = true;
+            Duration grace = handshakeTimeout.compareTo(VERDICT_GRACE) < 0 ? handshakeTimeout : VERDICT_GRACE;
+            timer = connection.loop().schedule(grace, () -> {
+                if (awaitingVerdict && !connection.isClosed()) {
+                    LOG.debug("no record from {} within {} ms of the TLS 1.3 handshake; opening", connection
+                            .remoteAddress(), grace.toMillis());
+                    verdictReceived();
+                    pump(connection.loop().scratch());
+                }
+            });
+            return;
+        }
+        connection.opened();
+    }
+
+    private void verdictReceived() {
+        awaitingVerdict = false;
+        if (timer != null) {
+            timer.cancel();
         }
         connection.opened();
     }
@@ -421,7 +462,7 @@ final class TlsTransport {
         if (sendAlert) {
             sendCloseNotify();
         }
-        String what = handshakeDone ? "TLS error" : "TLS handshake failed";
+        String what = handshakeDone && !awaitingVerdict ? "TLS error" : "TLS handshake failed";
         LOG.warn("{} with {} ({} side): {}", what, connection.remoteAddress(), clientMode ? "client" : "server", reason);
         connection.close(what + ": " + reason);
     }
