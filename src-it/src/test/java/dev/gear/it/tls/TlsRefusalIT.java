@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gear.Client;
+import dev.gear.ConfigurationException;
 import dev.gear.GearmanTimeoutException;
 import dev.gear.Job;
 import dev.gear.NoConnectedServersException;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -134,6 +136,22 @@ class TlsRefusalIT {
                     .isEqualTo(-1);
         }
         assertServes(server);
+    }
+
+    /** gear silently connects in plain TCP when only some of key, cert and CA are given; ours refuses. */
+    @Test
+    void partialTlsMaterialOnAddServerIsAConfigurationError() {
+        Client client = add(Client.builder().build());
+        Path key = Path.of("client-key.pem");
+        assertThatThrownBy(() -> client.addServer(HOST, 4730, key, null, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("TLS needs all three of sslKey, sslCert and sslCa");
+        Worker worker = add(Worker.builder().build());
+        assertThatThrownBy(() -> worker.addServer(HOST, 4730, null, key, key))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("TLS needs all three of sslKey, sslCert and sslCa");
+        assertThat(client.getConnections()).as("nothing was added").isEmpty();
+        assertThat(worker.getConnections()).isEmpty();
     }
 
     // ---- helpers ---------------------------------------------------------------------------
