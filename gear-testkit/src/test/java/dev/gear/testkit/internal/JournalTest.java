@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class JournalTest {
-    private static final Peer CLIENT = new Peer(1, "127.0.0.1:4000", "web");
-    private static final Peer WORKER = new Peer(2, "127.0.0.1:4001", null);
+    private static final Peer CLIENT = new Peer(1, "127.0.0.1:4000", "web", false);
+    private static final Peer WORKER = new Peer(2, "127.0.0.1:4001", null, false);
 
     private final EventJournal journal = new EventJournal(100, Clock.systemUTC());
     private final JournalWaits waits = new JournalWaits(journal, 1.0);
