@@ -1,0 +1,78 @@
+package dev.gear;
+
+import dev.gear.internal.client.PoolSettings;
+import dev.gear.internal.transport.ConnectionLimits;
+import dev.gear.internal.transport.SocketSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/** The connection options {@link Client.Builder} and {@link Worker.Builder} share. */
+abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
+    private String clientId = "unknown";
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration backoffMin = Duration.ofMillis(100);
+    private Duration backoffMax = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private SocketSettings socketSettings = SocketSettings.DEFAULTS;
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Sent with SET_CLIENT_ID on every (re)connect; shown by the {@code workers} admin command. */
+    public B clientId(String id) {
+        Objects.requireNonNull(id, "clientId");
+        if (id.isEmpty() || id.chars().anyMatch(c -> c == 0 || c == ' ' || c == '\n' || c == '\r')) {
+            throw new ConfigurationException("a client id must be a non-empty word without NUL or spaces: '" + id + "'");
+        }
+        this.clientId = id;
+        return self();
+    }
+
+    /** How long one connect attempt may take (default 10 s). */
+    public B connectTimeout(Duration timeout) {
+        this.connectTimeout = positive(timeout, "connectTimeout");
+        return self();
+    }
+
+    /**
+     * Delay before reconnecting after a failed attempt or a drop: {@code min} first, doubling
+     * after each failed attempt up to {@code max} (defaults 100 ms and 10 s).
+     */
+    public B reconnectBackoff(Duration min, Duration max) {
+        positive(min, "min");
+        positive(max, "max");
+        if (max.compareTo(min) < 0) {
+            throw new ConfigurationException("reconnect backoff max " + max + " is below min " + min);
+        }
+        this.backoffMin = min;
+        this.backoffMax = max;
+        return self();
+    }
+
+    /** Default wait for a server's answer in calls that take no timeout (default 30 s). */
+    public B requestTimeout(Duration timeout) {
+        this.requestTimeout = positive(timeout, "requestTimeout");
+        return self();
+    }
+
+    /** TCP keepalive on every socket (gear's {@code keepalive}, {@code tcp_keepidle}, ...). */
+    public B keepalive(Duration idle, Duration interval, int count) {
+        this.socketSettings = new SocketSettings(true, positive(idle, "idle"), positive(interval, "interval"), count);
+        return self();
+    }
+
+    PoolSettings settings() {
+        return new PoolSettings(clientId, connectTimeout, backoffMin, backoffMax, requestTimeout, socketSettings,
+                ConnectionLimits.DEFAULTS);
+    }
+
+    private static Duration positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigurationException(what + " must be positive, was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.gear.internal.client;
+
+import dev.gear.GearmanException;
+import dev.gear.GearmanTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Blocking waits on futures for the public synchronous API, with exceptions unwrapped. */
+public final class Await {
+    /**
+     * Extra time a blocking caller waits beyond the I/O thread's own timer, which normally fails
+     * the future first; the guard only matters if the I/O thread is gone.
+     */
+    private static final Duration GUARD = Duration.ofSeconds(2);
+
+    private Await() {
+    }
+
+    /**
+     * Waits for {@code future}, whose own timer fires after {@code timeout}. Gearman exceptions
+     * from the future are rethrown as they are; a thread interrupt becomes a GearmanException with
+     * the interrupt flag restored.
+     */
+    public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            throw unwrap(e.getCause(), what);
+        } catch (TimeoutException e) {
+            GearmanTimeoutException t = new GearmanTimeoutException(what + " timed out after " + timeout.toMillis() + " ms");
+            future.completeExceptionally(t);
+            throw t;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GearmanException(what + " was interrupted", e);
+        }
+    }
+
+    /** The Gearman exception {@code cause} is, or one wrapping it. */
+    public static RuntimeException unwrap(Throwable cause, String what) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException) {
+            return (RuntimeException) cause;
+        }
+        return new GearmanException(what + " failed: " + cause, cause);
+    }
+}

@@ -1,0 +1,413 @@
+package dev.gear.internal.client;
+
+import dev.gear.ConnectionException;
+import dev.gear.GearmanErrorException;
+import dev.gear.GearmanException;
+import dev.gear.GearmanTimeoutException;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.transport.Cancellable;
+import dev.gear.internal.transport.ConnectionHandler;
+import dev.gear.internal.transport.EventLoop;
+import dev.gear.internal.transport.NioConnection;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured server ({@code addServer}) across all its sockets: connects, reconnects with
+ * exponential backoff, and correlates replies with requests.
+ *
+ * <p>Correlation is by construction: every request that expects an answer is put in the FIFO on
+ * the I/O thread right before its packet is queued for writing, and the server answers one
+ * connection's requests in order. Admin text commands have their own FIFO, since their replies are
+ * text lines. Everything not marked otherwise runs on the I/O thread.
+ */
+public final class ServerConnection implements ConnectionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+    private final ServerPool pool;
+    private final String host;
+    private final int port;
+    private final Connector connector;
+    private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
+    private final ArrayDeque<PendingAdmin> admin = new ArrayDeque<>();
+    private volatile NioConnection current;
+    private Duration nextBackoff;
+    private Cancellable reconnectTimer;
+    private boolean shutDown;
+    /** Role-specific state (the worker's grab state); I/O thread only. */
+    private Object roleState;
+
+    ServerConnection(ServerPool pool, String host, int port, Connector connector) {
+        this.pool = pool;
+        this.host = host;
+        this.port = port;
+        this.connector = connector;
+        this.nextBackoff = pool.settings().backoffMin();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public EventLoop loop() {
+        return pool.loop();
+    }
+
+    public ServerPool pool() {
+        return pool;
+    }
+
+    /** Whether a socket is open now. Any thread. */
+    public boolean isConnected() {
+        NioConnection c = current;
+        return c != null;
+    }
+
+    /** Whether {@code connection} is still this server's open socket. Any thread. */
+    public boolean isCurrent(NioConnection connection) {
+        return connection != null && connection == current;
+    }
+
+    /** The open socket, or null. */
+    public NioConnection socket() {
+        return current;
+    }
+
+    public Object roleState() {
+        return roleState;
+    }
+
+    public void setRoleState(Object state) {
+        this.roleState = state;
+    }
+
+    // ---- connecting ------------------------------------------------------------------------
+
+    void start() {
+        connectNow();
+    }
+
+    private void connectNow() {
+        reconnectTimer = null;
+        if (shutDown) {
+            return;
+        }
+        // Name resolution may block; keep it off the I/O thread.
+        CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, port))
+                .thenCompose(address -> connector.connect(loop(), address, pool.settings().connectTimeout(), this))
+                .whenComplete((connection, error) -> {
+                    if (error != null) {
+                        loop().execute(() -> connectFailed(error));
+                    }
+                });
+    }
+
+    private void connectFailed(Throwable error) {
+        Throwable cause = error.getCause() != null && !(error instanceof GearmanException) ? error.getCause() : error;
+        LOG.debug("connecting to {} failed: {}", this, cause.getMessage());
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (shutDown || reconnectTimer != null) {
+            return;
+        }
+        Duration delay = nextBackoff;
+        Duration doubled = nextBackoff.multipliedBy(2);
+        nextBackoff = doubled.compareTo(pool.settings().backoffMax()) > 0 ? pool.settings().backoffMax() : doubled;
+        reconnectTimer = loop().schedule(delay, this::connectNow);
+    }
+
+    @Override
+    public void onOpen(NioConnection connection) {
+        if (shutDown) {
+            connection.close("shut down while connecting");
+            return;
+        }
+        current = connection;
+        nextBackoff = pool.settings().backoffMin();
+        LOG.debug("connected to {}", this);
+        pool.role().onConnected(this);
+        pool.connectionUp(this);
+    }
+
+    @Override
+    public void onClosed(NioConnection connection, String reason) {
+        if (connection != current) {
+            return;
+        }
+        current = null;
+        LOG.debug("connection to {} lost: {}", this, reason);
+        ConnectionException lost = new ConnectionException("connection to " + this + " lost: " + reason);
+        List<PendingReply> replies = new ArrayList<>(pending);
+        pending.clear();
+        List<PendingAdmin> admins = new ArrayList<>(admin);
+        admin.clear();
+        for (PendingReply reply : replies) {
+            safely(() -> reply.onFailure(lost));
+        }
+        for (PendingAdmin a : admins) {
+            a.result.completeExceptionally(lost);
+        }
+        pool.connectionDown(this);
+        safely(() -> pool.role().onDisconnected(this, reason));
+        scheduleReconnect();
+    }
+
+    /** Closes the socket for good and stops reconnecting (client or worker shutdown). */
+    void shutdown(String reason) {
+        shutDown = true;
+        if (reconnectTimer != null) {
+            reconnectTimer.cancel();
+            reconnectTimer = null;
+        }
+        NioConnection c = current;
+        if (c != null) {
+            c.close(reason);
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------------------------
+
+    /** Queues a packet that expects no answer. Dropped when not connected. */
+    public void send(Packet packet) {
+        NioConnection c = current;
+        if (c != null) {
+            c.send(packet);
+        }
+    }
+
+    /** Queues a request and its pending answer; fails the answer at once when not connected. */
+    public void send(Packet packet, PendingReply reply) {
+        NioConnection c = current;
+        if (c == null || !c.isOpen()) {
+            reply.onFailure(notConnected());
+            return;
+        }
+        pending.add(reply);
+        c.send(packet);
+    }
+
+    /**
+     * Sends a request from any thread; the future completes with {@code mapper}'s result of the
+     * answer (computed on the I/O thread), or fails with a GearmanErrorException, a
+     * ConnectionException or a GearmanTimeoutException.
+     */
+    public <T> CompletableFuture<T> request(Packet packet, Set<PacketType> expected, Duration timeout, String what,
+            Function<Packet, T> mapper) {
+        Exchange<T> exchange = new Exchange<>(expected, mapper, new CompletableFuture<>());
+        loop().execute(() -> requestNow(packet, exchange, timeout, what));
+        return exchange.result();
+    }
+
+    /** As {@link #request} but on the I/O thread, with a caller-built exchange. */
+    public void requestNow(Packet packet, Exchange<?> exchange, Duration timeout, String what) {
+        send(packet, exchange);
+        if (!exchange.result().isDone()) {
+            exchange.armTimeout(this, timeout, what);
+        }
+    }
+
+    /** Queues a packet from any thread; throws when this server is not connected. */
+    public void sendFromAnyThread(Packet packet, NioConnection expected) {
+        NioConnection c = current;
+        if (c == null || (expected != null && c != expected)) {
+            throw new ConnectionException("cannot send " + packet.type() + ": the connection to " + this
+                    + (c == null ? " is down" : " it came on was lost (reconnected since)"));
+        }
+        loop().execute(() -> {
+            if (c.isOpen()) {
+                c.send(packet);
+            } else {
+                LOG.warn("{} to {} dropped: connection closed before it could be sent", packet.type(), this);
+            }
+        });
+    }
+
+    /**
+     * Sends an admin command ({@code \r\n} appended) from any thread. The future completes with the
+     * reply lines (without the {@code .} terminator of multi-line replies), or fails with a
+     * GearmanErrorException for an {@code ERR} reply.
+     */
+    public CompletableFuture<List<String>> admin(String command, boolean multiLine, Duration timeout) {
+        PendingAdmin request = new PendingAdmin(multiLine);
+        loop().execute(() -> {
+            NioConnection c = current;
+            if (c == null || !c.isOpen()) {
+                request.result.completeExceptionally(notConnected());
+                return;
+            }
+            admin.add(request);
+            c.sendText(command + "\r\n");
+            Cancellable timer = loop().schedule(timeout, () -> {
+                if (request.result.completeExceptionally(new GearmanTimeoutException("admin command '" + command
+                        + "' on " + this + " got no answer within " + timeout.toMillis() + " ms"))
+                        && request.lines.isEmpty()) {
+                    // Assume a server that ignores the command (geard does) and never answers,
+                    // so the next command's reply is not taken for this one's.
+                    admin.remove(request);
+                }
+            });
+            request.result.whenComplete((r, e) -> timer.cancel());
+        });
+        return request.result;
+    }
+
+    private ConnectionException notConnected() {
+        return new ConnectionException("not connected to " + this);
+    }
+
+    // ---- receiving -------------------------------------------------------------------------
+
+    @Override
+    public void onPacket(NioConnection connection, Packet packet) {
+        switch (packet.type()) {
+            case JOB_CREATED:
+            case STATUS_RES:
+            case ECHO_RES:
+            case OPTION_RES:
+            case JOB_ASSIGN:
+            case JOB_ASSIGN_UNIQ:
+            case JOB_ASSIGN_ALL:
+            case STATUS_RES_UNIQUE:
+            case NO_JOB:
+                reply(connection, packet);
+                break;
+            case ERROR:
+                error(packet);
+                break;
+            default:
+                pool.role().onPacket(this, packet);
+        }
+    }
+
+    private void reply(NioConnection connection, Packet packet) {
+        PendingReply head = pending.peek();
+        // A request abandoned by its caller that this reply does not answer was never answered.
+        while (head != null && head.isAbandoned() && !head.expects(packet.type())) {
+            pending.poll();
+            head = pending.peek();
+        }
+        if (head != null && head.expects(packet.type())) {
+            pending.poll();
+            if (!head.isAbandoned()) {
+                head.onReply(packet);
+            }
+            return;
+        }
+        if (packet.type() == PacketType.NO_JOB) {
+            LOG.debug("extra NO_JOB from {} ignored", this);
+            return;
+        }
+        LOG.warn("{} from {} answers no pending request (head: {}); reconnecting to resynchronise",
+                packet.type(), this, head);
+        connection.close("unexpected " + packet.type() + " from server");
+    }
+
+    private void error(Packet packet) {
+        String code = packet.fieldString(0);
+        String text = stripTrailingNuls(packet.field(1));
+        if ("JOB_NOT_FOUND".equals(code)) {
+            // Answers a WORK_* packet, which has no pending entry (servers send it unsolicited).
+            LOG.warn("{} says ERROR {}: {}", this, code, text);
+            return;
+        }
+        PendingReply head = pending.poll();
+        if (head == null) {
+            LOG.warn("unsolicited ERROR from {}: {}: {}", this, code, text);
+            return;
+        }
+        GearmanErrorException error = new GearmanErrorException(code, text,
+                "Server " + this + " answered ERROR " + code + ": " + text);
+        head.onFailure(error);
+    }
+
+    @Override
+    public void onLine(NioConnection connection, String line) {
+        PendingAdmin head = admin.peek();
+        if (head == null) {
+            LOG.warn("text line from {} answers no admin request: {}", this, line);
+            return;
+        }
+        if (head.accept(line)) {
+            admin.poll();
+        }
+    }
+
+    @Override
+    public void onDecodeError(NioConnection connection, DecodeError error) {
+        // A skipped reply would shift every later answer onto the wrong request: start over.
+        LOG.warn("bad data from {}: {}", this, error.message());
+        connection.close("bad data from server: " + error.message());
+    }
+
+    static String stripTrailingNuls(byte[] bytes) {
+        int n = bytes.length;
+        while (n > 0 && bytes[n - 1] == 0) {
+            n--;
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private void safely(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("callback failed for {}", this, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return host + ":" + port;
+    }
+
+    /** One admin command waiting for its reply lines. */
+    private static final class PendingAdmin {
+        final boolean multiLine;
+        final List<String> lines = new ArrayList<>();
+        final CompletableFuture<List<String>> result = new CompletableFuture<>();
+
+        PendingAdmin(boolean multiLine) {
+            this.multiLine = multiLine;
+        }
+
+        /** Takes one reply line; true when the reply is complete. */
+        boolean accept(String line) {
+            if (lines.isEmpty() && (line.equals("ERR") || line.startsWith("ERR "))) {
+                String rest = line.length() > 4 ? line.substring(4) : "";
+                int space = rest.indexOf(' ');
+                String code = space < 0 ? rest : rest.substring(0, space);
+                String text = space < 0 ? "" : rest.substring(space + 1);
+                result.completeExceptionally(new GearmanErrorException(code, text, "admin command failed: " + line));
+                return true;
+            }
+            if (!multiLine) {
+                lines.add(line);
+                result.complete(List.copyOf(lines));
+                return true;
+            }
+            if (line.equals(".")) {
+                result.complete(List.copyOf(lines));
+                return true;
+            }
+            lines.add(line);
+            return false;
+        }
+    }
+}

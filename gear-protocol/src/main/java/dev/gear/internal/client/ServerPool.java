@@ -1,0 +1,184 @@
+package dev.gear.internal.client;
+
+import dev.gear.ConfigurationException;
+import dev.gear.GearmanException;
+import dev.gear.GearmanTimeoutException;
+import dev.gear.NoConnectedServersException;
+import dev.gear.internal.transport.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The servers of one client or worker and the I/O thread that drives them all. Keeps the list of
+ * connected servers for round-robin choice, and lets callers wait until one is connected.
+ */
+public final class ServerPool {
+    private final EventLoop loop;
+    private final PoolSettings settings;
+    private final ConnectionRole role;
+    private final CopyOnWriteArrayList<ServerConnection> servers = new CopyOnWriteArrayList<>();
+    /** Connected servers in connect order; I/O thread only. */
+    private final List<ServerConnection> connected = new ArrayList<>();
+    private final AtomicInteger anyThreadIndex = new AtomicInteger();
+    private final Object connectedMonitor = new Object();
+    private int connectedCount; // guarded by connectedMonitor
+    private int roundRobin;
+    private volatile boolean closed;
+
+    public ServerPool(String threadName, PoolSettings settings, ConnectionRole role) {
+        this.settings = settings;
+        this.role = role;
+        this.loop = new EventLoop(threadName);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    ConnectionRole role() {
+        return role;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Adds a server and starts connecting to it in the background. Any thread. */
+    public synchronized ServerConnection addServer(String host, int port, Connector connector) {
+        if (closed) {
+            throw new GearmanException("cannot add a server: already shut down");
+        }
+        if (host == null || host.isEmpty()) {
+            throw new ConfigurationException("host must not be empty");
+        }
+        if (port < 1 || port > 65535) {
+            throw new ConfigurationException("port must be in 1..65535, was " + port);
+        }
+        for (ServerConnection s : servers) {
+            if (s.host().equals(host) && s.port() == port) {
+                throw new ConfigurationException("Host/port already specified: " + host + ":" + port);
+            }
+        }
+        ServerConnection server = new ServerConnection(this, host, port, connector);
+        servers.add(server);
+        loop.execute(server::start);
+        return server;
+    }
+
+    /** Every configured server, connected or not. Any thread. */
+    public List<ServerConnection> servers() {
+        return List.copyOf(servers);
+    }
+
+    /** Next connected server in round-robin order, or null. I/O thread. */
+    public ServerConnection next() {
+        if (connected.isEmpty()) {
+            return null;
+        }
+        roundRobin = (roundRobin + 1) % connected.size();
+        return connected.get(roundRobin);
+    }
+
+    /** Connected servers; I/O thread. */
+    public List<ServerConnection> connected() {
+        return connected;
+    }
+
+    /** A connected server, rotating between calls. Any thread. */
+    public ServerConnection anyConnected() {
+        List<ServerConnection> all = servers;
+        int n = all.size();
+        int start = Math.floorMod(anyThreadIndex.getAndIncrement(), Math.max(1, n));
+        for (int i = 0; i < n; i++) {
+            ServerConnection s = all.get((start + i) % n);
+            if (s.isConnected()) {
+                return s;
+            }
+        }
+        throw new NoConnectedServersException("No connected Gearman servers"
+                + (n == 0 ? " (none added: call addServer first)" : " (" + n + " configured, none connected)"));
+    }
+
+    void connectionUp(ServerConnection server) {
+        if (!connected.contains(server)) {
+            connected.add(server);
+        }
+        synchronized (connectedMonitor) {
+            connectedCount = connected.size();
+            connectedMonitor.notifyAll();
+        }
+    }
+
+    void connectionDown(ServerConnection server) {
+        connected.remove(server);
+        synchronized (connectedMonitor) {
+            connectedCount = connected.size();
+        }
+    }
+
+    /**
+     * Blocks until at least one server is connected. Returns at once after shutdown (as gear does).
+     *
+     * @throws GearmanTimeoutException when none connected within {@code timeout}
+     */
+    public void waitForServer(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (connectedMonitor) {
+            while (connectedCount == 0 && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new GearmanTimeoutException("no Gearman server connected within " + timeout.toMillis()
+                            + " ms (servers: " + servers + ")");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(connectedMonitor, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new GearmanException("interrupted while waiting for a server", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Closes every connection ({@code onDisconnected} runs for each), stops reconnecting and ends
+     * the I/O thread. Idempotent; waits for the I/O thread unless called on it.
+     */
+    public void close(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Runnable closeAll = () -> {
+            for (ServerConnection s : servers) {
+                s.shutdown(reason);
+            }
+        };
+        if (loop.inLoop()) {
+            closeAll.run();
+        } else {
+            try {
+                loop.submit(() -> {
+                    closeAll.run();
+                    return null;
+                }).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The loop is closing anyway; its shutdown closes what is left.
+            }
+        }
+        synchronized (connectedMonitor) {
+            connectedMonitor.notifyAll();
+        }
+        loop.close();
+    }
+}

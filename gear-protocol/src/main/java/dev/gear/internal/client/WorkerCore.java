@@ -1,0 +1,345 @@
+package dev.gear.internal.client;
+
+import dev.gear.GearmanException;
+import dev.gear.GearmanTimeoutException;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.WorkerInterruptedException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's side of every server connection: registers functions and fetches jobs for the
+ * threads waiting in {@code getJob}.
+ *
+ * <p>Per connection it follows gear's state machine: IDLE --GRAB_JOB_UNIQ--> GRAB_WAIT;
+ * NO_JOB --PRE_SLEEP--> SLEEP; NOOP --> IDLE; JOB_ASSIGN_UNIQ --> IDLE. Unlike gear, it never has
+ * more grabs outstanding than there are waiting {@code getJob} calls: with one waiting thread and
+ * three servers it asks one server at a time (round-robin, a server that said NO_JOB goes to sleep
+ * and the next idle one is asked), so a single caller never gets one job per server with the
+ * extras parked while the servers count them as running. A job can still arrive for nobody when a
+ * caller times out or is stopped while its grab is on the wire; it is kept and handed to the next
+ * {@code getJob} (or dropped, and requeued by the server, if its connection goes first).
+ */
+public final class WorkerCore implements ConnectionRole {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerCore.class);
+
+    private enum GrabState { IDLE, GRAB_WAIT, SLEEP }
+
+    private static final class ConnState {
+        GrabState state = GrabState.IDLE;
+    }
+
+    private final ServerPool pool;
+    /** Registered functions and their timeouts (null for none), in registration order. */
+    private final Map<String, Duration> functions = new LinkedHashMap<>();
+    private final ConcurrentLinkedDeque<CompletableFuture<AssignedJob>> waiters = new ConcurrentLinkedDeque<>();
+    /** Jobs assigned while nobody was waiting; I/O thread only. */
+    private final ArrayDeque<AssignedJob> parked = new ArrayDeque<>();
+    private int outstandingGrabs;
+    private int roundRobin;
+
+    public WorkerCore(String threadName, PoolSettings settings) {
+        this.pool = new ServerPool(threadName, settings, this);
+    }
+
+    public ServerPool pool() {
+        return pool;
+    }
+
+    // ---- functions (any thread) ------------------------------------------------------------
+
+    public void register(String name, Duration timeout) {
+        synchronized (functions) {
+            functions.put(name, timeout);
+        }
+        pool.loop().execute(() -> {
+            for (ServerConnection server : pool.connected()) {
+                sendCanDo(server, name, timeout);
+            }
+            wakeSleepers();
+            pump();
+        });
+    }
+
+    public void unregister(String name) {
+        boolean known;
+        synchronized (functions) {
+            known = functions.containsKey(name);
+            functions.remove(name);
+        }
+        if (known) {
+            pool.loop().execute(() -> {
+                for (ServerConnection server : pool.connected()) {
+                    server.send(Packet.request(PacketType.CANT_DO, name));
+                }
+            });
+        }
+    }
+
+    public void setFunctions(Map<String, Duration> replacement) {
+        synchronized (functions) {
+            functions.clear();
+            functions.putAll(replacement);
+        }
+        pool.loop().execute(() -> {
+            Map<String, Duration> now = functionsSnapshot();
+            for (ServerConnection server : pool.connected()) {
+                server.send(Packet.request(PacketType.RESET_ABILITIES));
+                now.forEach((name, timeout) -> sendCanDo(server, name, timeout));
+            }
+            wakeSleepers();
+            pump();
+        });
+    }
+
+    public Map<String, Duration> functionsSnapshot() {
+        synchronized (functions) {
+            return new LinkedHashMap<>(functions);
+        }
+    }
+
+    private static void sendCanDo(ServerConnection server, String name, Duration timeout) {
+        if (timeout == null) {
+            server.send(Packet.request(PacketType.CAN_DO, name));
+        } else {
+            // gearmand reads the number as milliseconds (verified against 1.1.20).
+            server.send(Packet.request(PacketType.CAN_DO_TIMEOUT, name, Long.toString(timeout.toMillis())));
+        }
+    }
+
+    /**
+     * After a registration change a sleeping connection may now have work the server will not
+     * wake us for (CAN_DO wakes nobody), so it is asked again, as gear does.
+     */
+    private void wakeSleepers() {
+        for (ServerConnection server : pool.connected()) {
+            ConnState st = state(server);
+            if (st != null && st.state == GrabState.SLEEP) {
+                st.state = GrabState.IDLE;
+            }
+        }
+    }
+
+    // ---- getJob ----------------------------------------------------------------------------
+
+    /**
+     * Waits for a job; {@code timeout} null waits without limit.
+     *
+     * @throws WorkerInterruptedException when stopped, shut down or the thread is interrupted
+     * @throws GearmanTimeoutException    when no job came within {@code timeout}
+     */
+    public AssignedJob getJob(Duration timeout) {
+        if (pool.isClosed()) {
+            throw new WorkerInterruptedException("worker is shut down");
+        }
+        CompletableFuture<AssignedJob> waiter = new CompletableFuture<>();
+        waiters.add(waiter);
+        if (pool.isClosed()) {
+            waiter.completeExceptionally(new WorkerInterruptedException("worker is shut down"));
+        }
+        pool.loop().execute(this::pump);
+        try {
+            return timeout == null ? waiter.get() : waiter.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            waiter.completeExceptionally(new GearmanTimeoutException("no job within " + timeout.toMillis() + " ms"));
+            return settle(waiter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            waiter.completeExceptionally(new WorkerInterruptedException("getJob was interrupted"));
+            return settle(waiter);
+        } catch (ExecutionException e) {
+            throw Await.unwrap(e.getCause(), "getJob");
+        }
+    }
+
+    /** The outcome of a waiter that is done: a job that won the race, or the exception. */
+    private AssignedJob settle(CompletableFuture<AssignedJob> waiter) {
+        waiters.remove(waiter);
+        try {
+            return waiter.get();
+        } catch (ExecutionException e) {
+            throw Await.unwrap(e.getCause(), "getJob");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerInterruptedException("getJob was interrupted");
+        }
+    }
+
+    /** Makes every waiting getJob throw WorkerInterruptedException. Any thread. */
+    public void stopWaiting(String why) {
+        CompletableFuture<AssignedJob> waiter;
+        while ((waiter = waiters.poll()) != null) {
+            waiter.completeExceptionally(new WorkerInterruptedException(why));
+        }
+    }
+
+    /** Number of getJob calls waiting now. Any thread. */
+    public int waitingCount() {
+        int n = 0;
+        for (CompletableFuture<AssignedJob> w : waiters) {
+            if (!w.isDone()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public void shutdown() {
+        pool.close("worker shut down");
+        stopWaiting("worker shut down");
+    }
+
+    /** Hands parked jobs to waiters, then grabs for the waiters that have no grab working for them. */
+    private void pump() {
+        while (!parked.isEmpty()) {
+            AssignedJob job = parked.peek();
+            if (!job.isLive()) {
+                parked.poll();
+                LOG.warn("dropping unclaimed job {} from {}: its connection is gone (the server requeues or fails it)",
+                        new String(job.handle(), java.nio.charset.StandardCharsets.UTF_8), job.server());
+                continue;
+            }
+            if (!offer(job)) {
+                break;
+            }
+            parked.poll();
+        }
+        waiters.removeIf(CompletableFuture::isDone);
+        int free = waitingCount() - outstandingGrabs;
+        while (free > 0) {
+            ServerConnection server = nextIdle();
+            if (server == null) {
+                return;
+            }
+            grab(server);
+            free--;
+        }
+    }
+
+    private boolean offer(AssignedJob job) {
+        CompletableFuture<AssignedJob> waiter;
+        while ((waiter = waiters.poll()) != null) {
+            if (waiter.complete(job)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ServerConnection nextIdle() {
+        List<ServerConnection> connected = pool.connected();
+        int n = connected.size();
+        for (int i = 0; i < n; i++) {
+            int index = (roundRobin + i) % n;
+            ServerConnection server = connected.get(index);
+            ConnState st = state(server);
+            if (st != null && st.state == GrabState.IDLE && server.isConnected()) {
+                roundRobin = (index + 1) % n;
+                return server;
+            }
+        }
+        return null;
+    }
+
+    private void grab(ServerConnection server) {
+        ConnState st = state(server);
+        st.state = GrabState.GRAB_WAIT;
+        outstandingGrabs++;
+        server.send(Packet.request(PacketType.GRAB_JOB_UNIQ), new GrabReply(server, st));
+    }
+
+    private static ConnState state(ServerConnection server) {
+        return (ConnState) server.roleState();
+    }
+
+    /** The answer to one GRAB_JOB_UNIQ. */
+    private final class GrabReply implements PendingReply {
+        private final ServerConnection server;
+        private final ConnState st;
+
+        GrabReply(ServerConnection server, ConnState st) {
+            this.server = server;
+            this.st = st;
+        }
+
+        @Override
+        public boolean expects(PacketType type) {
+            return type == PacketType.NO_JOB || type == PacketType.JOB_ASSIGN_UNIQ || type == PacketType.JOB_ASSIGN;
+        }
+
+        @Override
+        public void onReply(Packet packet) {
+            outstandingGrabs--;
+            if (packet.type() == PacketType.NO_JOB) {
+                st.state = GrabState.SLEEP;
+                server.send(Packet.request(PacketType.PRE_SLEEP));
+            } else {
+                st.state = GrabState.IDLE;
+                boolean uniq = packet.type() == PacketType.JOB_ASSIGN_UNIQ;
+                AssignedJob job = new AssignedJob(packet.field(0), packet.field(1),
+                        uniq ? packet.field(2) : new byte[0], packet.data(), server, server.socket());
+                if (!offer(job)) {
+                    parked.add(job);
+                }
+            }
+            pump();
+        }
+
+        @Override
+        public void onFailure(GearmanException error) {
+            outstandingGrabs--;
+            if (server.isConnected()) {
+                // Not expected from any server; sleep rather than grab again in a tight loop.
+                LOG.warn("GRAB_JOB_UNIQ on {} failed: {}", server, error.getMessage());
+                st.state = GrabState.SLEEP;
+                server.send(Packet.request(PacketType.PRE_SLEEP));
+            }
+            pump();
+        }
+    }
+
+    // ---- connection events -----------------------------------------------------------------
+
+    @Override
+    public void onConnected(ServerConnection server) {
+        server.setRoleState(new ConnState());
+        server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
+        functionsSnapshot().forEach((name, timeout) -> sendCanDo(server, name, timeout));
+        pump();
+    }
+
+    @Override
+    public void onPacket(ServerConnection server, Packet packet) {
+        if (packet.type() == PacketType.NOOP) {
+            ConnState st = state(server);
+            if (st != null && st.state == GrabState.SLEEP) {
+                st.state = GrabState.IDLE;
+                pump();
+            }
+            return;
+        }
+        LOG.debug("ignoring unexpected {} from {}", packet.type(), server);
+    }
+
+    @Override
+    public void onDisconnected(ServerConnection server, String reason) {
+        server.setRoleState(null);
+        pump(); // drops parked jobs of this connection; grabs elsewhere if waiters lost theirs
+    }
+
+    /** For diagnostics and tests: jobs assigned but not yet handed to a caller. */
+    public CompletableFuture<Integer> parkedCount() {
+        return pool.loop().submit(parked::size);
+    }
+}
