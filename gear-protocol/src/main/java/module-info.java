@@ -10,6 +10,8 @@ module dev.gear.protocol {
     requires jdk.net;
 
     exports dev.gear;
+    exports dev.gear.server;
     exports dev.gear.internal.codec to dev.gear.testkit;
     exports dev.gear.internal.transport to dev.gear.testkit;
+    exports dev.gear.internal.server to dev.gear.testkit;
 }

@@ -192,7 +192,7 @@ public final class FrameDecoder {
         int end = newline < 0 ? limit : newline;
         int n = end - start;
         if (lineFilled + n > maxLineLength + 1) { // +1 leaves room for a '\r' before '\n'
-            fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
+            failLine(listener);
             return;
         }
         if (lineFilled + n > line.length) {
@@ -209,7 +209,7 @@ public final class FrameDecoder {
             length--;
         }
         if (length > maxLineLength) {
-            fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
+            failLine(listener);
             return;
         }
         String text = new String(line, 0, length, StandardCharsets.UTF_8);
@@ -219,6 +219,11 @@ public final class FrameDecoder {
         }
         state = State.FRAME_START;
         listener.onLine(text);
+    }
+
+    private void failLine(DecodeListener listener) {
+        magic = null; // a text frame has no magic; never report the last binary packet's
+        fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
     }
 
     private void fail(DecodeListener listener, String code, String message) {

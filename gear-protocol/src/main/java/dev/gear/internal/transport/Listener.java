@@ -53,6 +53,10 @@ public final class Listener {
 
     /** Closes the socket and releases the port. Any thread; returns once closed. */
     public void close() {
+        if (loop.inLoop()) {
+            closeNow(); // waiting for a task on our own thread would never end
+            return;
+        }
         try {
             loop.submit(() -> {
                 closeNow();

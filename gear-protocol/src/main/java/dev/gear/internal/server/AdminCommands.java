@@ -1,0 +1,227 @@
+package dev.gear.internal.server;
+
+import dev.gear.server.FunctionStatus;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The text admin protocol: parses one line, answers it. Words are split on runs of spaces and
+ * command words are case-insensitive, as in gearmand; every reply ends in {@code \n}, as gear's
+ * (gearmand mixes in {@code \r\n}). Error texts use {@code +} for spaces, as gearmand's.
+ */
+final class AdminCommands {
+    private static final Logger LEVEL_PROBE = LoggerFactory.getLogger("dev.gear.server");
+
+    private final ServerCore core;
+
+    AdminCommands(ServerCore core) {
+        this.core = core;
+    }
+
+    /** The full reply to {@code line}, line end(s) included. */
+    String execute(Peer peer, String line) {
+        String[] words = line.split(" +");
+        String command = words[0].toLowerCase(Locale.ROOT);
+        switch (command) {
+            case "status":
+                return status();
+            case "prioritystatus":
+                return priorityStatus();
+            case "workers":
+                return workers();
+            case "show":
+                return show(words);
+            case "cancel":
+                return cancel(peer, words);
+            case "maxqueue":
+                return maxQueue(words);
+            case "create":
+            case "drop":
+                return function(command, words);
+            case "version":
+                return "OK " + core.config().version() + "\n";
+            case "getpid":
+                return "OK " + ProcessHandle.current().pid() + "\n";
+            case "verbose":
+                return "OK " + verbosity() + "\n";
+            case "shutdown":
+                return shutdown(words);
+            case "acl":
+                return core.config().permissions().aclCommand(peer.subject, List.of(words));
+            default:
+                return unknown(words[0]);
+        }
+    }
+
+    private String status() {
+        StringBuilder out = new StringBuilder();
+        for (FunctionEntry f : core.functions.values()) {
+            FunctionStatus s = Snapshots.status(f);
+            out.append(s.name()).append('\t').append(s.total()).append('\t').append(s.running()).append('\t')
+                    .append(s.workers()).append('\n');
+        }
+        return out.append(".\n").toString();
+    }
+
+    private String priorityStatus() {
+        StringBuilder out = new StringBuilder();
+        for (FunctionEntry f : core.functions.values()) {
+            out.append(f.displayName()).append('\t').append(f.queued[0]).append('\t').append(f.queued[1])
+                    .append('\t').append(f.queued[2]).append('\t').append(f.registrations).append('\n');
+        }
+        return out.append(".\n").toString();
+    }
+
+    private String workers() {
+        StringBuilder out = new StringBuilder();
+        for (Peer p : core.peers()) {
+            out.append(p.id).append(' ').append(p.ip()).append(' ').append(p.clientId == null ? "-" : p.clientId)
+                    .append(" :");
+            for (FunctionEntry f : p.functions.keySet()) {
+                out.append(' ').append(f.displayName());
+            }
+            out.append('\n');
+        }
+        return out.append(".\n").toString();
+    }
+
+    private String show(String[] words) {
+        String what = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
+        if (what.equals("jobs") && words.length == 2) {
+            StringBuilder out = new StringBuilder();
+            for (ServerJob j : core.jobs.values()) {
+                // IGNORED is always 0: cancelled and abandoned jobs are removed at once, not marked.
+                out.append(j.handle).append('\t').append(j.retries).append("\t0\t").append(j.background ? 1 : 0)
+                        .append('\n');
+            }
+            return out.append(".\n").toString();
+        }
+        if (what.equals("unique") && words.length == 3 && words[2].equalsIgnoreCase("jobs")) {
+            StringBuilder out = new StringBuilder();
+            for (ServerJob j : core.jobs.values()) {
+                out.append(new String(j.unique, java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+            }
+            return out.append(".\n").toString();
+        }
+        return "ERR UNKNOWN_SHOW_ARGUMENTS\n";
+    }
+
+    private String cancel(Peer peer, String[] words) {
+        if (words.length < 2 || !words[1].equalsIgnoreCase("job")) {
+            return unknown(words[0]);
+        }
+        if (words.length < 3) {
+            return "ERR INVALID_ARGUMENTS " + urlText("cancel job needs a job handle") + "\n";
+        }
+        ServerJob job = core.jobs.get(Bytes.keyOfText(words[2]));
+        if (job == null || (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED)) {
+            return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
+        }
+        if (!core.config().permissions().canInvoke(peer.subject, job.function.displayName())) {
+            return "ERR PERMISSION_DENIED\n";
+        }
+        core.cancel(job);
+        return "OK\n";
+    }
+
+    private String maxQueue(String[] words) {
+        if (words.length < 2) {
+            return "ERR INVALID_ARGUMENTS "
+                    + urlText("An incomplete set of arguments was sent to this command maxqueue") + "\n";
+        }
+        int[] limits = new int[3];
+        try {
+            if (words.length >= 5) { // maxqueue FUNC HIGH NORMAL LOW
+                for (int i = 0; i < 3; i++) {
+                    limits[i] = Integer.parseInt(words[2 + i]);
+                }
+            } else if (words.length >= 3) { // maxqueue FUNC N: one limit for every priority
+                Arrays.fill(limits, Integer.parseInt(words[2]));
+            }
+        } catch (NumberFormatException e) {
+            return "ERR INVALID_ARGUMENTS " + urlText("maxqueue sizes must be integers (0 or less: unlimited)") + "\n";
+        }
+        // gearmand: only existing functions are affected; unknown names get OK and no effect.
+        FunctionEntry f = core.functions.get(Bytes.keyOfText(words[1]));
+        if (f != null) {
+            for (int i = 0; i < 3; i++) {
+                f.maxQueue[i] = Math.max(0, limits[i]);
+            }
+        }
+        return "OK\n";
+    }
+
+    private String function(String command, String[] words) {
+        if (words.length < 2 || !words[1].equalsIgnoreCase("function")) {
+            return unknown(words[0]);
+        }
+        if (words.length < 3) {
+            return "ERR INVALID_ARGUMENTS "
+                    + urlText("An incomplete set of arguments was sent to this command " + command) + "\n";
+        }
+        if (command.equals("create")) {
+            core.function(Bytes.keyOfText(words[2]));
+            return "OK\n";
+        }
+        FunctionEntry found = null;
+        for (FunctionEntry f : core.functions.values()) {
+            if (f.displayName().equalsIgnoreCase(words[2])) { // gearmand compares case-insensitively
+                found = f;
+                break;
+            }
+        }
+        if (found == null) {
+            return "ERR function not found\n"; // gearmand's exact text
+        }
+        if (!found.isIdle()) {
+            // Unlike gearmand we also refuse while jobs wait, so no job is left without its function.
+            return "ERR there are still connected workers or executing clients\n";
+        }
+        core.functions.remove(found.name);
+        return "OK\n";
+    }
+
+    private String shutdown(String[] words) {
+        boolean graceful;
+        if (words.length == 1) {
+            graceful = false;
+        } else if (words.length == 2 && words[1].equalsIgnoreCase("graceful")) {
+            graceful = true;
+        } else {
+            return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
+        }
+        core.loop().execute(() -> core.shutdown(graceful)); // after this OK has been queued
+        return "OK\n";
+    }
+
+    private static String verbosity() {
+        // Read-only like gearmand's: reports the level of the server's loggers, in gearmand's names.
+        if (LEVEL_PROBE.isDebugEnabled()) {
+            return "DEBUG";
+        }
+        if (LEVEL_PROBE.isInfoEnabled()) {
+            return "INFO";
+        }
+        if (LEVEL_PROBE.isWarnEnabled()) {
+            return "WARNING";
+        }
+        return LEVEL_PROBE.isErrorEnabled() ? "ERROR" : "FATAL";
+    }
+
+    private static String unknown(String word) {
+        return "ERR UNKNOWN_COMMAND Unknown+server+command" + (word.isEmpty() ? "" : ":+" + urlText(word)) + "\n";
+    }
+
+    /** gearmand's reply style: spaces become {@code +}; control characters cannot break the line. */
+    static String urlText(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c == ' ' ? '+' : c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
+    }
+}

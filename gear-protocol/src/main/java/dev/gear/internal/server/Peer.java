@@ -1,0 +1,49 @@
+package dev.gear.internal.server;
+
+import dev.gear.internal.transport.NioConnection;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The server's record of one connection, in any of its roles. Loop thread only. */
+final class Peer {
+    final long id;
+    final NioConnection connection;
+    /** The authenticated identity (TLS client certificate CN), {@code null} on plain TCP. */
+    final String subject;
+    String clientId;
+    /** Registered functions with their registration count, in registration order. */
+    final Map<FunctionEntry, Integer> functions = new LinkedHashMap<>();
+    /** CAN_DO_TIMEOUT per function, in milliseconds. */
+    final Map<FunctionEntry, Integer> timeouts = new HashMap<>();
+    /** Sent PRE_SLEEP and not yet woken by a NOOP. */
+    boolean sleeping;
+    /** Sent OPTION_REQ exceptions. */
+    boolean exceptions;
+    /** Jobs this connection runs as a worker. */
+    final Set<ServerJob> running = new LinkedHashSet<>();
+    /** Foreground jobs this connection waits for as a client. */
+    final Set<ServerJob> waitingFor = new LinkedHashSet<>();
+
+    Peer(long id, NioConnection connection, String subject) {
+        this.id = id;
+        this.connection = connection;
+        this.subject = subject;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    String ip() {
+        return connection.remoteAddress().getAddress().getHostAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "peer " + id + " " + remoteAddress();
+    }
+}

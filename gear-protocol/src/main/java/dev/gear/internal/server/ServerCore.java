@@ -1,0 +1,790 @@
+package dev.gear.internal.server;
+
+import dev.gear.Magic;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.Precedence;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.transport.Acceptor;
+import dev.gear.internal.transport.ConnectionHandler;
+import dev.gear.internal.transport.EventLoop;
+import dev.gear.internal.transport.NioConnection;
+import dev.gear.server.ExceptionForwarding;
+import dev.gear.server.ServerSnapshot;
+import dev.gear.server.WorkerLossPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Gearman server's state and its reactions to packets and admin lines. Everything here runs
+ * on the one event-loop thread that owns it, so none of it is locked; other threads reach it
+ * through {@link EventLoop#submit}.
+ *
+ * <p>Dispatch: each function keeps one FIFO per priority, and every job entering a queue takes
+ * the next value of a global sequence. A grab looks at the head of each of the worker's functions,
+ * priority by priority, and takes the lowest sequence: HIGH before NORMAL before LOW, FIFO across
+ * all the worker's functions, in O(functions) per grab however long the queues are.
+ */
+public final class ServerCore implements Acceptor, ConnectionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.gear.server.Server");
+
+    private final ServerConfig config;
+    private final List<ServerEventListener> eventListeners = new CopyOnWriteArrayList<>();
+    private final AdminCommands admin;
+    final Map<String, FunctionEntry> functions = new LinkedHashMap<>();
+    /** Every job by handle, oldest first. */
+    final Map<String, ServerJob> jobs = new LinkedHashMap<>();
+    final Map<Long, Peer> peers = new LinkedHashMap<>();
+    private EventLoop loop;
+    private ServerControl control;
+    private long nextPeerId = 1;
+    private long nextHandle = 1;
+    private long sequence;
+    private int runningJobs;
+    private boolean draining;
+    private boolean stopping;
+
+    public ServerCore(ServerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.admin = new AdminCommands(this);
+    }
+
+    /** Connects the core to its loop and owner; once, before the first connection. */
+    public void attach(EventLoop loop, ServerControl control) {
+        this.loop = loop;
+        this.control = control;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    /** Adds an observer. Any thread; it sees events from the next loop turn on. */
+    public void addEventListener(ServerEventListener listener) {
+        eventListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeEventListener(ServerEventListener listener) {
+        eventListeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    @Override
+    public ConnectionHandler accept(NioConnection connection) {
+        Peer peer = new Peer(nextPeerId++, connection, config.subjectResolver().apply(connection));
+        connection.attach(peer);
+        peers.put(peer.id, peer);
+        LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
+        if (hasListeners()) {
+            emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress()));
+        }
+        return this;
+    }
+
+    @Override
+    public void onClosed(NioConnection connection, String reason) {
+        Peer peer = (Peer) connection.attachment();
+        if (peer == null || peers.remove(peer.id) == null) {
+            return;
+        }
+        LOG.debug("connection {} from {} closed: {}", peer.id, connection.remoteAddress(), reason);
+        if (hasListeners()) {
+            emit(new ServerEvent.ConnectionClosed(peer.id, connection.remoteAddress(), reason));
+        }
+        if (stopping) {
+            return; // the whole server is going; nothing to hand over
+        }
+        resetAbilities(peer);
+        WorkerLossPolicy policy = config.workerLossPolicy();
+        for (ServerJob job : new ArrayList<>(peer.running)) {
+            detachFromWorker(job);
+            requeueOrFail(job, "worker connection " + peer.id + " lost (" + reason + ")",
+                    job.survivesClients() || policy.requeueForeground());
+        }
+        for (ServerJob job : new ArrayList<>(peer.waitingFor)) {
+            job.listeners.removeIf(l -> l == peer);
+            if (job.listeners.isEmpty() && !job.survivesClients()
+                    && (job.state == ServerJob.State.QUEUED || job.state == ServerJob.State.DELAYED)) {
+                removeWaiting(job, "its only client (connection " + peer.id + ") disconnected", false);
+            }
+            // A running job keeps running; with no listener left, its results go nowhere.
+        }
+        peer.waitingFor.clear();
+    }
+
+    @Override
+    public void onLine(NioConnection connection, String line) {
+        Peer peer = (Peer) connection.attachment();
+        connection.sendText(admin.execute(peer, line));
+    }
+
+    @Override
+    public void onDecodeError(NioConnection connection, DecodeError error) {
+        LOG.debug("bad input from {}: {} {}{}", connection.remoteAddress(), error.code(), error.message(),
+                error.fatal() ? " (closing)" : "");
+        if (error.code().equals("LINE_TOO_LONG")) { // the only error of a text frame
+            connection.sendText("ERR " + error.code() + " " + AdminCommands.urlText(error.message()) + "\n");
+        } else {
+            connection.send(Packet.response(PacketType.ERROR, error.code(), error.message()));
+        }
+    }
+
+    // ---------------------------------------------------------------- packets
+
+    @Override
+    public void onPacket(NioConnection connection, Packet packet) {
+        Peer peer = (Peer) connection.attachment();
+        PacketType type = packet.type();
+        if (packet.magic() != Magic.REQ) {
+            error(peer, "INVALID_MAGIC", "Request magic expected: " + type
+                    + " arrived with \\0RES magic, which only servers send; the packet was ignored");
+            return;
+        }
+        switch (type) {
+            case CAN_DO:
+                canDo(peer, packet.field(0), 0);
+                break;
+            case CAN_DO_TIMEOUT:
+                canDoTimeout(peer, packet);
+                break;
+            case CANT_DO:
+                cantDo(peer, packet.field(0));
+                break;
+            case RESET_ABILITIES:
+                resetAbilities(peer);
+                break;
+            case PRE_SLEEP:
+                preSleep(peer);
+                break;
+            case SUBMIT_JOB:
+            case SUBMIT_JOB_BG:
+            case SUBMIT_JOB_HIGH:
+            case SUBMIT_JOB_HIGH_BG:
+            case SUBMIT_JOB_LOW:
+            case SUBMIT_JOB_LOW_BG:
+            case SUBMIT_JOB_EPOCH:
+            case SUBMIT_REDUCE_JOB:
+            case SUBMIT_REDUCE_JOB_BACKGROUND:
+                submit(peer, packet);
+                break;
+            case GRAB_JOB:
+            case GRAB_JOB_UNIQ:
+            case GRAB_JOB_ALL:
+                grab(peer, type);
+                break;
+            case WORK_STATUS:
+            case WORK_COMPLETE:
+            case WORK_FAIL:
+            case WORK_EXCEPTION:
+            case WORK_DATA:
+            case WORK_WARNING:
+                work(peer, packet);
+                break;
+            case GET_STATUS:
+                getStatus(peer, packet.field(0));
+                break;
+            case GET_STATUS_UNIQUE:
+                getStatusUnique(peer, packet.field(0));
+                break;
+            case ECHO_REQ:
+                // Same body, no copy: a 64 MiB echo costs no second 64 MiB.
+                peer.connection.send(PacketAccess.wrap(Magic.RES, PacketType.ECHO_RES, PacketAccess.body(packet)));
+                break;
+            case OPTION_REQ:
+                option(peer, packet.fieldString(0));
+                break;
+            case SET_CLIENT_ID:
+                peer.clientId = packet.fieldString(0);
+                break;
+            default:
+                error(peer, "INVALID_COMMAND", "Command not expected: " + type
+                        + (type.code() == 5 || type == PacketType.ALL_YOURS || type == PacketType.SUBMIT_JOB_SCHED
+                                ? " is not implemented by Gearman servers"
+                                : " is sent by servers, not to them"));
+        }
+    }
+
+    private void canDo(Peer peer, byte[] name, int timeoutMillis) {
+        String key = Bytes.key(name);
+        if (!config.permissions().canRegister(peer.subject, Bytes.display(key))) {
+            LOG.info("ACL: {} (subject {}) may not register {}; CAN_DO ignored", peer, peer.subject, Bytes.display(key));
+            return;
+        }
+        FunctionEntry f = function(key);
+        peer.functions.merge(f, 1, Integer::sum);
+        f.workers.add(peer);
+        f.registrations++;
+        if (timeoutMillis > 0) {
+            peer.timeouts.put(f, timeoutMillis);
+        } else {
+            peer.timeouts.remove(f);
+        }
+        if (peer.sleeping && hasWorkFor(peer)) {
+            wake(peer); // a sleeping worker that learns a function with work waiting should not sleep on
+        }
+    }
+
+    private void canDoTimeout(Peer peer, Packet packet) {
+        String text = new String(packet.field(1), StandardCharsets.ISO_8859_1).trim();
+        long millis;
+        try {
+            millis = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 0) {
+            error(peer, "INVALID_ARGUMENTS", "CAN_DO_TIMEOUT needs a timeout in milliseconds (0 for none), got '"
+                    + text + "'; the function was not registered");
+            return;
+        }
+        // gearmand: milliseconds, at least one second.
+        int timeout = millis == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1000, millis));
+        canDo(peer, packet.field(0), timeout);
+    }
+
+    private void cantDo(Peer peer, byte[] name) {
+        FunctionEntry f = functions.get(Bytes.key(name));
+        if (f != null) {
+            unregister(peer, f);
+        }
+    }
+
+    private void resetAbilities(Peer peer) {
+        for (FunctionEntry f : new ArrayList<>(peer.functions.keySet())) {
+            unregister(peer, f);
+        }
+    }
+
+    private void unregister(Peer peer, FunctionEntry f) {
+        Integer count = peer.functions.remove(f);
+        if (count != null) {
+            f.registrations -= count;
+            f.workers.remove(peer);
+        }
+        peer.timeouts.remove(f);
+    }
+
+    private void preSleep(Peer peer) {
+        peer.sleeping = true;
+        if (hasWorkFor(peer)) {
+            wake(peer);
+        }
+    }
+
+    private boolean hasWorkFor(Peer peer) {
+        if (draining) {
+            return false;
+        }
+        for (FunctionEntry f : peer.functions.keySet()) {
+            if (f.totalQueued() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void wake(Peer peer) {
+        peer.sleeping = false;
+        peer.connection.send(Packet.response(PacketType.NOOP));
+    }
+
+    /** NOOP to every sleeping worker of {@code f}: each sleep earns at most one. */
+    private void wakeWorkers(FunctionEntry f) {
+        for (Peer w : f.workers) {
+            if (w.sleeping) {
+                wake(w);
+            }
+        }
+    }
+
+    private void option(Peer peer, String name) {
+        if (name.equals("exceptions")) {
+            peer.exceptions = true;
+            peer.connection.send(Packet.response(PacketType.OPTION_RES, "exceptions"));
+        } else {
+            error(peer, "UNKNOWN_OPTION",
+                    "Server does not recognize given option '" + name + "'; the only option is 'exceptions'");
+        }
+    }
+
+    // ---------------------------------------------------------------- submitting
+
+    private void submit(Peer peer, Packet packet) {
+        PacketType type = packet.type();
+        byte[] name = packet.field(0);
+        byte[] unique = packet.field(1);
+        Precedence precedence = Precedence.NORMAL;
+        boolean background = false;
+        byte[] reducer = null;
+        long notBefore = 0;
+        switch (type) {
+            case SUBMIT_JOB_BG:
+                background = true;
+                break;
+            case SUBMIT_JOB_HIGH:
+                precedence = Precedence.HIGH;
+                break;
+            case SUBMIT_JOB_HIGH_BG:
+                precedence = Precedence.HIGH;
+                background = true;
+                break;
+            case SUBMIT_JOB_LOW:
+                precedence = Precedence.LOW;
+                break;
+            case SUBMIT_JOB_LOW_BG:
+                precedence = Precedence.LOW;
+                background = true;
+                break;
+            case SUBMIT_JOB_EPOCH:
+                background = true;
+                String when = new String(packet.field(2), StandardCharsets.ISO_8859_1).trim();
+                try {
+                    notBefore = Math.multiplyExact(Long.parseLong(when), 1000L);
+                } catch (NumberFormatException | ArithmeticException e) {
+                    error(peer, "INVALID_ARGUMENTS",
+                            "SUBMIT_JOB_EPOCH needs the time as seconds since the epoch, got '" + when + "'");
+                    return;
+                }
+                break;
+            case SUBMIT_REDUCE_JOB_BACKGROUND:
+                background = true;
+                reducer = packet.field(2); // the aggregator (field 3) is ignored, as by gearmand
+                break;
+            case SUBMIT_REDUCE_JOB:
+                reducer = packet.field(2);
+                break;
+            default:
+                break;
+        }
+        byte[] data = packet.data();
+        if (draining) {
+            error(peer, "SHUTDOWN_GRACEFUL", "Server is shutting down gracefully and accepts no new jobs");
+            return;
+        }
+        if (unique.length > config.maxUniqueLength()) {
+            error(peer, "ARGUMENT_TOO_LARGE", "Unique value too large: " + unique.length
+                    + " bytes, the limit is " + config.maxUniqueLength());
+            return;
+        }
+        String key = Bytes.key(name);
+        if (!config.permissions().canInvoke(peer.subject, Bytes.display(key))) {
+            error(peer, "0", "Permission denied by ACL");
+            return;
+        }
+        FunctionEntry f = function(key);
+        // gearmand: unique "-" means "the payload is the unique"; an empty unique never coalesces.
+        String uniqueKey = unique.length == 0 ? null
+                : unique.length == 1 && unique[0] == '-' ? Bytes.key(data) : Bytes.key(unique);
+        ServerJob existing = uniqueKey == null ? null : f.byUnique.get(uniqueKey);
+        if (existing != null) {
+            if (background) {
+                existing.backgroundAttached = true;
+            } else {
+                existing.listeners.add(peer);
+                peer.waitingFor.add(existing);
+            }
+            peer.connection.send(Packet.response(PacketType.JOB_CREATED, existing.handleBytes));
+            if (hasListeners()) {
+                emit(new ServerEvent.JobSubmitted(existing.handle, f.displayName(), utf8(unique), data, precedence,
+                        background, true, peer.id));
+            }
+            return;
+        }
+        int rank = FunctionEntry.rank(precedence);
+        int limit = f.maxQueue[rank];
+        if (limit > 0 && f.queued[rank] + f.running[rank] >= limit) {
+            error(peer, "QUEUE_ERROR", "Job queue is full: " + f.displayName() + " holds " + limit + " "
+                    + precedence + " jobs, its maxqueue");
+            return;
+        }
+        String prefix = config.handlePrefix() != null ? config.handlePrefix() : "H:" + peer.ip();
+        ServerJob job = new ServerJob(prefix + ":" + nextHandle++, f, unique, uniqueKey, data, precedence,
+                background, reducer, peer);
+        jobs.put(job.handle, job);
+        if (uniqueKey != null) {
+            f.byUnique.put(uniqueKey, job);
+        }
+        if (!background) {
+            job.listeners.add(peer);
+            peer.waitingFor.add(job);
+        }
+        peer.connection.send(Packet.response(PacketType.JOB_CREATED, job.handleBytes));
+        if (hasListeners()) {
+            emit(new ServerEvent.JobSubmitted(job.handle, f.displayName(), utf8(unique), data, precedence,
+                    background, false, peer.id));
+        }
+        long delay = notBefore - System.currentTimeMillis();
+        if (notBefore > 0 && delay > 0) {
+            job.state = ServerJob.State.DELAYED;
+            job.notBeforeMillis = notBefore;
+            f.delayed++;
+            job.timer = loop.schedule(Duration.ofMillis(delay), () -> release(job));
+        } else {
+            enqueue(job);
+        }
+    }
+
+    private void release(ServerJob job) {
+        if (job.state == ServerJob.State.DELAYED) {
+            job.timer = null;
+            job.function.delayed--;
+            enqueue(job);
+        }
+    }
+
+    private void enqueue(ServerJob job) {
+        job.state = ServerJob.State.QUEUED;
+        job.sequence = ++sequence;
+        job.function.enqueue(job);
+        if (!draining) {
+            wakeWorkers(job.function);
+        }
+    }
+
+    FunctionEntry function(String key) {
+        return functions.computeIfAbsent(key, FunctionEntry::new);
+    }
+
+    // ---------------------------------------------------------------- grabbing
+
+    private void grab(Peer peer, PacketType type) {
+        peer.sleeping = false; // a worker that grabs is awake
+        ServerJob job = draining ? null : nextJobFor(peer);
+        if (job == null) {
+            peer.connection.send(Packet.response(PacketType.NO_JOB));
+            return;
+        }
+        FunctionEntry f = job.function;
+        f.take(job);
+        f.running[FunctionEntry.rank(job.precedence)]++;
+        runningJobs++;
+        job.state = ServerJob.State.RUNNING;
+        job.worker = peer;
+        peer.running.add(job);
+        Integer timeout = peer.timeouts.get(f);
+        if (timeout != null) {
+            job.timer = loop.schedule(Duration.ofMillis(timeout), () -> timedOut(job, peer, timeout));
+        }
+        byte[] name = Bytes.fromKey(f.name);
+        Packet assign;
+        if (type == PacketType.GRAB_JOB) {
+            assign = Packet.response(PacketType.JOB_ASSIGN, job.handleBytes, name, job.data);
+        } else if (type == PacketType.GRAB_JOB_ALL && job.reducer != null) {
+            assign = Packet.response(PacketType.JOB_ASSIGN_ALL, job.handleBytes, name, job.unique, job.reducer,
+                    job.data);
+        } else {
+            assign = Packet.response(PacketType.JOB_ASSIGN_UNIQ, job.handleBytes, name, job.unique, job.data);
+        }
+        peer.connection.send(assign);
+        if (hasListeners()) {
+            emit(new ServerEvent.JobAssigned(job.handle, f.displayName(), peer.id));
+        }
+    }
+
+    /** Across the worker's functions, the oldest job of the highest priority. */
+    private ServerJob nextJobFor(Peer peer) {
+        for (int rank = 0; rank < 3; rank++) {
+            ServerJob best = null;
+            for (FunctionEntry f : peer.functions.keySet()) {
+                ServerJob head = f.peek(rank);
+                if (head != null && (best == null || head.sequence < best.sequence)) {
+                    best = head;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return null;
+    }
+
+    private void timedOut(ServerJob job, Peer worker, int timeout) {
+        if (job.state != ServerJob.State.RUNNING || job.worker != worker) {
+            return;
+        }
+        job.timer = null;
+        detachFromWorker(job);
+        // gearmand requeues on CAN_DO_TIMEOUT whatever the disconnect policy; the worker's later
+        // WORK_* for this job then get JOB_NOT_FOUND.
+        requeueOrFail(job, "CAN_DO_TIMEOUT of " + timeout + " ms expired on connection " + worker.id, true);
+    }
+
+    private void detachFromWorker(ServerJob job) {
+        job.cancelTimer();
+        job.worker.running.remove(job);
+        job.worker = null;
+        job.function.running[FunctionEntry.rank(job.precedence)]--;
+        runningJobs--;
+    }
+
+    private void requeueOrFail(ServerJob job, String reason, boolean requeue) {
+        if (requeue && config.workerLossPolicy().allowsRetry(job.retries)) {
+            job.retries++;
+            LOG.info("job {} requeued (retry {}): {}", job.handle, job.retries, reason);
+            enqueue(job);
+            if (hasListeners()) {
+                emit(new ServerEvent.JobRequeued(job.handle, job.retries, reason));
+            }
+        } else {
+            String why = requeue ? reason + "; retry limit " + config.workerLossPolicy().maxRetries() + " reached"
+                    : reason;
+            if (job.survivesClients()) {
+                LOG.warn("background job {} dropped: {}", job.handle, why);
+            }
+            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes));
+            if (hasListeners()) {
+                emit(new ServerEvent.JobFailed(job.handle, why));
+            }
+            forget(job);
+        }
+        checkDrained();
+    }
+
+    // ---------------------------------------------------------------- work results
+
+    private void work(Peer peer, Packet packet) {
+        PacketType type = packet.type();
+        byte[] handle = packet.field(0);
+        ServerJob job = jobs.get(Bytes.key(handle));
+        if (job == null || job.state != ServerJob.State.RUNNING || job.worker != peer) {
+            error(peer, "JOB_NOT_FOUND", jobNotFoundText(type) + ": " + Bytes.display(Bytes.key(handle))
+                    + (job == null ? " is not a job on this server" : " is not assigned to this connection"));
+            return;
+        }
+        Packet forward = packet.withMagic(Magic.RES);
+        boolean observe = hasListeners();
+        switch (type) {
+            case WORK_STATUS:
+                job.numerator = Bytes.key(packet.field(1));
+                job.denominator = Bytes.key(packet.field(2));
+                sendToListeners(job, forward);
+                if (observe) {
+                    emit(new ServerEvent.WorkStatus(job.handle, Bytes.display(job.numerator),
+                            Bytes.display(job.denominator)));
+                }
+                break;
+            case WORK_DATA:
+                sendToListeners(job, forward);
+                if (observe) {
+                    emit(new ServerEvent.WorkData(job.handle, packet.data()));
+                }
+                break;
+            case WORK_WARNING:
+                sendToListeners(job, forward);
+                if (observe) {
+                    emit(new ServerEvent.WorkWarning(job.handle, packet.data()));
+                }
+                break;
+            case WORK_COMPLETE:
+                sendToListeners(job, forward);
+                if (observe) {
+                    emit(new ServerEvent.JobCompleted(job.handle, packet.data()));
+                }
+                finish(job);
+                break;
+            case WORK_FAIL:
+                sendToListeners(job, forward);
+                if (observe) {
+                    emit(new ServerEvent.JobFailed(job.handle, "worker sent WORK_FAIL"));
+                }
+                finish(job);
+                break;
+            case WORK_EXCEPTION:
+                boolean toAll = config.exceptionForwarding() == ExceptionForwarding.ALL_CLIENTS;
+                Packet fail = toAll ? null : Packet.response(PacketType.WORK_FAIL, job.handleBytes);
+                for (Peer listener : job.listeners) {
+                    listener.connection.send(toAll || listener.exceptions ? forward : fail);
+                }
+                if (observe) {
+                    emit(new ServerEvent.JobException(job.handle, packet.data()));
+                }
+                finish(job);
+                break;
+            default:
+                throw new AssertionError(type);
+        }
+    }
+
+    /** gearmand's texts, so tools that match on them keep working; we add the handle and why. */
+    private static String jobNotFoundText(PacketType type) {
+        switch (type) {
+            case WORK_DATA:
+            case WORK_WARNING:
+                return "Job does not exist on server";
+            case WORK_EXCEPTION:
+                return "An exception was received for a job that does not exist";
+            default:
+                return "Job given in work result not found";
+        }
+    }
+
+    private void sendToListeners(ServerJob job, Packet packet) {
+        for (Peer listener : job.listeners) {
+            listener.connection.send(packet);
+        }
+    }
+
+    private void finish(ServerJob job) {
+        detachFromWorker(job);
+        forget(job);
+        checkDrained();
+    }
+
+    /** Removes every trace of a job that is no longer queued or running. */
+    private void forget(ServerJob job) {
+        job.state = ServerJob.State.DONE;
+        job.cancelTimer();
+        jobs.remove(job.handle);
+        if (job.uniqueKey != null && job.function.byUnique.get(job.uniqueKey) == job) {
+            job.function.byUnique.remove(job.uniqueKey);
+        }
+        for (Peer listener : job.listeners) {
+            listener.waitingFor.remove(job);
+        }
+        job.listeners.clear();
+    }
+
+    /** Takes a queued or held job away; its clients get WORK_FAIL when {@code tellClients}. */
+    private void removeWaiting(ServerJob job, String reason, boolean tellClients) {
+        if (job.state == ServerJob.State.QUEUED) {
+            job.function.removeQueued(job);
+        } else if (job.state == ServerJob.State.DELAYED) {
+            job.function.delayed--;
+        } else {
+            throw new IllegalStateException(job + " is not waiting");
+        }
+        if (tellClients) {
+            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes));
+        }
+        if (hasListeners()) {
+            emit(new ServerEvent.JobCancelled(job.handle, reason));
+        }
+        forget(job);
+    }
+
+    /** {@code cancel job}: true when the job was waiting and is now gone. */
+    boolean cancel(ServerJob job) {
+        if (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED) {
+            return false;
+        }
+        removeWaiting(job, "cancelled by admin command", true);
+        return true;
+    }
+
+    private void getStatus(Peer peer, byte[] handle) {
+        ServerJob job = jobs.get(Bytes.key(handle));
+        peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
+                flag(job != null && job.state == ServerJob.State.RUNNING),
+                Bytes.fromKey(job == null ? "0" : job.numerator), Bytes.fromKey(job == null ? "0" : job.denominator)));
+    }
+
+    private void getStatusUnique(Peer peer, byte[] unique) {
+        // gearmand searches across all functions and takes the first match.
+        String key = Bytes.key(unique);
+        ServerJob job = null;
+        for (FunctionEntry f : functions.values()) {
+            job = f.byUnique.get(key);
+            if (job != null) {
+                break;
+            }
+        }
+        peer.connection.send(Packet.response(PacketType.STATUS_RES_UNIQUE, unique, flag(job != null),
+                flag(job != null && job.state == ServerJob.State.RUNNING),
+                Bytes.fromKey(job == null ? "0" : job.numerator), Bytes.fromKey(job == null ? "0" : job.denominator),
+                ascii(job == null ? 0 : job.listeners.size())));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** {@code shutdown [graceful]}, or the API's: graceful waits for running jobs. */
+    public void shutdown(boolean graceful) {
+        if (stopping) {
+            return;
+        }
+        if (!graceful) {
+            stop();
+            return;
+        }
+        if (!draining) {
+            LOG.info("graceful shutdown: no new connections or jobs; waiting for {} running job(s)", runningJobs);
+            draining = true;
+            control.stopAccepting();
+        }
+        checkDrained();
+    }
+
+    private void checkDrained() {
+        if (draining && runningJobs == 0 && !stopping) {
+            stop();
+        }
+    }
+
+    private void stop() {
+        stopping = true;
+        // Run in a later turn so replies queued now (the admin OK) are flushed first.
+        loop.execute(control::stop);
+    }
+
+    /** Called by the owner right before the loop closes every connection. */
+    public void markStopping() {
+        stopping = true;
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /** An immutable picture of the state; loop thread only. */
+    public ServerSnapshot snapshot() {
+        return Snapshots.of(this);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void error(Peer peer, String code, String text) {
+        peer.connection.send(Packet.response(PacketType.ERROR, code, text));
+    }
+
+    private boolean hasListeners() {
+        return !eventListeners.isEmpty();
+    }
+
+    private void emit(ServerEvent event) {
+        for (ServerEventListener l : eventListeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.error("server event listener {} failed on {}", l, event, e);
+            }
+        }
+    }
+
+    Collection<Peer> peers() {
+        return peers.values();
+    }
+
+    private static byte[] flag(boolean value) {
+        return new byte[] {(byte) (value ? '1' : '0')};
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

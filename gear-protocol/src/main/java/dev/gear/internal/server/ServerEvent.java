@@ -1,0 +1,57 @@
+package dev.gear.internal.server;
+
+import dev.gear.Precedence;
+import java.net.InetSocketAddress;
+
+/** Something the server did; immutable (byte arrays are copies owned by the event). */
+public sealed interface ServerEvent {
+
+    /** A connection was accepted. */
+    record ConnectionOpened(long connectionId, InetSocketAddress remoteAddress) implements ServerEvent {
+    }
+
+    /** A connection is gone. */
+    record ConnectionClosed(long connectionId, InetSocketAddress remoteAddress, String reason) implements ServerEvent {
+    }
+
+    /** A SUBMIT_* created a job, or was coalesced into an existing one ({@code coalesced}). */
+    record JobSubmitted(String handle, String function, String unique, byte[] payload, Precedence precedence,
+            boolean background, boolean coalesced, long connectionId) implements ServerEvent {
+    }
+
+    /** A worker was given the job. */
+    record JobAssigned(String handle, String function, long workerConnectionId) implements ServerEvent {
+    }
+
+    /** WORK_DATA from the job's worker. */
+    record WorkData(String handle, byte[] data) implements ServerEvent {
+    }
+
+    /** WORK_WARNING from the job's worker. */
+    record WorkWarning(String handle, byte[] data) implements ServerEvent {
+    }
+
+    /** WORK_STATUS from the job's worker. */
+    record WorkStatus(String handle, String numerator, String denominator) implements ServerEvent {
+    }
+
+    /** WORK_COMPLETE: the job ended successfully. */
+    record JobCompleted(String handle, byte[] result) implements ServerEvent {
+    }
+
+    /** The job ended in failure: WORK_FAIL from its worker, or the server failed it ({@code reason}). */
+    record JobFailed(String handle, String reason) implements ServerEvent {
+    }
+
+    /** WORK_EXCEPTION: the job ended with an exception. */
+    record JobException(String handle, byte[] data) implements ServerEvent {
+    }
+
+    /** The job went back to its queue (worker lost or timed out). */
+    record JobRequeued(String handle, int retries, String reason) implements ServerEvent {
+    }
+
+    /** A waiting job was removed before any worker took it ({@code cancel job}, or its clients left). */
+    record JobCancelled(String handle, String reason) implements ServerEvent {
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gear.internal.server;
+
+import dev.gear.server.ConnectionSnapshot;
+import dev.gear.server.FunctionStatus;
+import dev.gear.server.JobSnapshot;
+import dev.gear.server.ServerSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Builds {@link ServerSnapshot}s from the core's live state, on the loop thread. */
+final class Snapshots {
+    private Snapshots() {
+    }
+
+    static ServerSnapshot of(ServerCore core) {
+        List<FunctionStatus> functions = new ArrayList<>();
+        for (FunctionEntry f : core.functions.values()) {
+            functions.add(status(f));
+        }
+        List<JobSnapshot> jobs = new ArrayList<>();
+        for (int rank = 0; rank < 3; rank++) {
+            List<ServerJob> queued = new ArrayList<>();
+            for (FunctionEntry f : core.functions.values()) {
+                f.queue(rank).forEach(queued::add);
+            }
+            queued.sort(Comparator.comparingLong(j -> j.sequence));
+            queued.forEach(j -> jobs.add(job(j)));
+        }
+        core.jobs.values().stream().filter(j -> j.state == ServerJob.State.DELAYED)
+                .sorted(Comparator.comparingLong(j -> j.notBeforeMillis)).forEach(j -> jobs.add(job(j)));
+        core.jobs.values().stream().filter(j -> j.state == ServerJob.State.RUNNING).forEach(j -> jobs.add(job(j)));
+        List<ConnectionSnapshot> connections = new ArrayList<>();
+        for (Peer p : core.peers()) {
+            List<String> names = new ArrayList<>();
+            p.functions.keySet().forEach(f -> names.add(f.displayName()));
+            List<String> running = new ArrayList<>();
+            p.running.forEach(j -> running.add(j.handle));
+            connections.add(new ConnectionSnapshot(p.id, p.remoteAddress(), p.clientId, p.subject, names, p.sleeping,
+                    running, p.exceptions));
+        }
+        return new ServerSnapshot(Instant.now(), functions, jobs, connections);
+    }
+
+    static FunctionStatus status(FunctionEntry f) {
+        int running = f.totalRunning();
+        return new FunctionStatus(f.displayName(), f.totalQueued() + f.delayed + running, running, f.registrations,
+                f.queued[0], f.queued[1], f.queued[2], f.delayed);
+    }
+
+    private static JobSnapshot job(ServerJob j) {
+        JobSnapshot.State state = j.state == ServerJob.State.RUNNING ? JobSnapshot.State.RUNNING
+                : j.state == ServerJob.State.DELAYED ? JobSnapshot.State.DELAYED : JobSnapshot.State.QUEUED;
+        return new JobSnapshot(j.handle, j.function.displayName(), new String(j.unique, StandardCharsets.UTF_8),
+                j.data, j.precedence, j.background, state, j.submitterAddress, j.submitterClientId,
+                j.worker == null ? null : j.worker.id, j.retries, j.listeners.size(),
+                j.notBeforeMillis > 0 ? Instant.ofEpochMilli(j.notBeforeMillis) : null,
+                Bytes.display(j.numerator), Bytes.display(j.denominator));
+    }
+}

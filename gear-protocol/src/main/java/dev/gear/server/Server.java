@@ -1,0 +1,465 @@
+package dev.gear.server;
+
+import dev.gear.ConnectionException;
+import dev.gear.GearmanException;
+import dev.gear.GearmanTimeoutException;
+import dev.gear.internal.server.PermissionPolicy;
+import dev.gear.internal.server.ServerAccess;
+import dev.gear.internal.server.ServerConfig;
+import dev.gear.internal.server.ServerControl;
+import dev.gear.internal.server.ServerCore;
+import dev.gear.internal.transport.ConnectionLimits;
+import dev.gear.internal.transport.EventLoop;
+import dev.gear.internal.transport.Listener;
+import dev.gear.internal.transport.SocketSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Gearman job server, embeddable in one line: gear's {@code Server} with gearmand's protocol
+ * coverage.
+ *
+ * <pre>{@code
+ * try (Server server = Server.builder().port(0).listenAddress("127.0.0.1").build().start()) {
+ *     int port = server.port();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>One event-loop thread owns all of the server's state; every socket uses TCP_NODELAY and
+ * output is written in batches. Methods of this class are thread-safe; what they return about the
+ * server's state are immutable {@linkplain #snapshot() snapshots}.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private static final Duration DEFAULT_SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+    private static final String VERSION = readVersion();
+
+    static {
+        ServerAccess.install(server -> server.core);
+    }
+
+    private final Builder options;
+    private final ServerCore core;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private EventLoop loop;
+    private boolean closed;
+
+    private Server(Builder options) {
+        this.options = options;
+        this.core = new ServerCore(new ServerConfig(options.maxUniqueLength, options.workerLossPolicy,
+                options.exceptionForwarding, options.handlePrefix, VERSION, PermissionPolicy.ALLOW_ALL,
+                connection -> null));
+    }
+
+    /** A builder with gear's defaults: port 4730 on every local address. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This library's version, which the {@code version} admin command reports. */
+    public static String version() {
+        return VERSION;
+    }
+
+    /**
+     * Binds every listen address and starts serving. Returns once the sockets are bound, so
+     * {@link #port()} is known and clients may connect.
+     *
+     * @return this server
+     * @throws ConnectionException when an address cannot be bound (the message names it); nothing
+     *                             is left running then
+     * @throws IllegalStateException when already started or closed
+     */
+    public synchronized Server start() {
+        if (closed) {
+            throw new IllegalStateException("server is closed");
+        }
+        if (loop != null) {
+            throw new IllegalStateException("server already started");
+        }
+        EventLoop l = new EventLoop("gear-server" + (options.serverId == null ? "" : "-" + options.serverId));
+        l.terminated().whenComplete((v, e) -> terminated.complete(null));
+        core.attach(l, new Control());
+        loop = l;
+        SocketSettings settings = new SocketSettings(options.keepalive, options.keepaliveIdle,
+                options.keepaliveInterval, options.keepaliveCount);
+        ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize, options.maxAdminLineLength,
+                options.maxQueuedOutput);
+        int port = options.port;
+        List<String> hosts = options.listenAddresses.isEmpty() ? List.of("") : options.listenAddresses;
+        for (String host : hosts) {
+            String shown = (host.isEmpty() ? "*" : host) + ":" + port;
+            try {
+                InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port)
+                        : new InetSocketAddress(InetAddress.getByName(host), port);
+                Listener listener = l.listen(address, options.backlog, settings, limits, core);
+                listeners.add(listener);
+                // With port 0, every further address binds the port the first one got.
+                port = listener.address().getPort();
+                LOG.debug("Gearman server listening on {}", listener.address());
+            } catch (UnknownHostException e) {
+                abortStart();
+                throw new ConnectionException("cannot listen on " + shown + ": unknown host " + host, e);
+            } catch (IOException | RuntimeException e) {
+                abortStart();
+                throw new ConnectionException("cannot listen on " + shown + ": " + e.getMessage(), e);
+            }
+        }
+        return this;
+    }
+
+    private void abortStart() {
+        core.markStopping();
+        loop.close();
+        listeners.clear();
+        closed = true;
+    }
+
+    /** The bound port (the real one when port 0 was asked for). */
+    public synchronized int port() {
+        requireStarted();
+        return listeners.get(0).address().getPort();
+    }
+
+    /** Every bound address, in the order they were configured. */
+    public synchronized List<InetSocketAddress> addresses() {
+        requireStarted();
+        List<InetSocketAddress> out = new ArrayList<>();
+        listeners.forEach(l -> out.add(l.address()));
+        return List.copyOf(out);
+    }
+
+    /** Whether the server was started and has not stopped yet. */
+    public synchronized boolean isRunning() {
+        return loop != null && !terminated.isDone();
+    }
+
+    /** The state of queues, jobs and connections, taken on the server's loop. Waits up to 10 s. */
+    public ServerSnapshot snapshot() {
+        return snapshot(DEFAULT_SNAPSHOT_TIMEOUT);
+    }
+
+    /**
+     * The state of queues, jobs and connections, taken on the server's loop.
+     *
+     * @throws GearmanTimeoutException when the loop does not answer within {@code timeout}
+     * @throws IllegalStateException when the server is not running
+     */
+    public ServerSnapshot snapshot(Duration timeout) {
+        try {
+            return snapshotAsync().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new GearmanTimeoutException("server snapshot not taken within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GearmanException("interrupted while waiting for a server snapshot", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("server snapshot failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** A snapshot taken on the server's loop; fails when the server is not running. */
+    public CompletableFuture<ServerSnapshot> snapshotAsync() {
+        EventLoop l = runningLoop();
+        return l.submit(core::snapshot);
+    }
+
+    /**
+     * Stops the server like the {@code shutdown} admin command. Graceful: stop accepting
+     * connections and jobs, wait for running jobs to end, then stop; otherwise stop now.
+     *
+     * @return completes when the server has stopped
+     */
+    public CompletableFuture<Void> shutdown(boolean graceful) {
+        EventLoop l;
+        synchronized (this) {
+            l = loop;
+        }
+        if (l != null) {
+            l.execute(() -> core.shutdown(graceful));
+        }
+        return terminated;
+    }
+
+    /** Completes when the server has stopped, whatever stopped it (close, shutdown, admin command). */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /**
+     * Stops the server now: closes every connection and listening socket and ends the loop
+     * thread. When this returns (from any thread but the loop's) the ports are free again.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        EventLoop l;
+        synchronized (this) {
+            closed = true;
+            l = loop;
+        }
+        if (l != null) {
+            l.execute(core::markStopping);
+            l.close();
+        }
+        terminated.complete(null);
+    }
+
+    private synchronized EventLoop runningLoop() {
+        if (loop == null || terminated.isDone()) {
+            throw new IllegalStateException(loop == null ? "server not started" : "server is stopped");
+        }
+        return loop;
+    }
+
+    private void requireStarted() {
+        if (loop == null) {
+            throw new IllegalStateException("server not started");
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (this) {
+            return "Server" + (listeners.isEmpty() ? "[not started]" : listeners.stream()
+                    .map(l -> l.address().toString()).toList());
+        }
+    }
+
+    /** What the core may ask of us: both run on the loop thread. */
+    private final class Control implements ServerControl {
+        @Override
+        public void stopAccepting() {
+            List<Listener> copy;
+            synchronized (Server.this) {
+                copy = new ArrayList<>(listeners);
+            }
+            copy.forEach(Listener::close); // frees the ports at once; refused connects beat hanging ones
+        }
+
+        @Override
+        public void stop() {
+            core.markStopping();
+            loop.close();
+        }
+    }
+
+    private static String readVersion() {
+        try (InputStream in = Server.class.getResourceAsStream("gear-version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /**
+     * Options of a {@link Server}. Defaults: gear's port 4730 on every local address, 64 MiB
+     * packets, 8 KiB admin lines, 256 MiB of output queued per connection, unique ids up to 64
+     * bytes, {@link WorkerLossPolicy#DEFAULT}, {@link ExceptionForwarding#ALL_CLIENTS}, listen
+     * backlog 1024, no TCP keepalive.
+     */
+    public static final class Builder {
+        private int port = 4730;
+        private final List<String> listenAddresses = new ArrayList<>();
+        private long maxPacketSize = ConnectionLimits.DEFAULTS.maxPacketSize();
+        private int maxAdminLineLength = ConnectionLimits.DEFAULTS.maxLineLength();
+        private long maxQueuedOutput = ConnectionLimits.DEFAULTS.maxQueuedOutput();
+        private int maxUniqueLength = 64;
+        private int backlog = 1024;
+        private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
+        private ExceptionForwarding exceptionForwarding = ExceptionForwarding.ALL_CLIENTS;
+        private boolean keepalive;
+        private Duration keepaliveIdle = SocketSettings.DEFAULTS.keepaliveIdle();
+        private Duration keepaliveInterval = SocketSettings.DEFAULTS.keepaliveInterval();
+        private int keepaliveCount = SocketSettings.DEFAULTS.keepaliveCount();
+        private String handlePrefix;
+        private String serverId;
+
+        private Builder() {
+        }
+
+        /** The port to listen on; 0 picks a free one, which {@link Server#port()} reports. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Adds an address to listen on: a host name or an IPv4 or IPv6 literal ({@code 127.0.0.1},
+         * {@code ::1}, {@code 0.0.0.0}, {@code ::}). Without any, the server listens on every local
+         * address (IPv6 and IPv4).
+         */
+        public Builder listenAddress(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("listen address must not be blank");
+            }
+            listenAddresses.add(host.strip());
+            return this;
+        }
+
+        /** Largest packet body accepted; larger ones close the connection before anything is allocated. */
+        public Builder maxPacketSize(long bytes) {
+            if (bytes < 0 || bytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxPacketSize must be in [0, 2^31-17], was " + bytes);
+            }
+            this.maxPacketSize = bytes;
+            return this;
+        }
+
+        /** Longest admin text line accepted. */
+        public Builder maxAdminLineLength(int bytes) {
+            if (bytes < 16) {
+                throw new IllegalArgumentException("maxAdminLineLength must be at least 16, was " + bytes);
+            }
+            this.maxAdminLineLength = bytes;
+            return this;
+        }
+
+        /** Output queued for one peer before it is disconnected as a slow reader. */
+        public Builder maxQueuedOutput(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxQueuedOutput must be at least 1024, was " + bytes);
+            }
+            this.maxQueuedOutput = bytes;
+            return this;
+        }
+
+        /** Longest unique id accepted (gearmand: 64); longer ones get ERROR ARGUMENT_TOO_LARGE. */
+        public Builder maxUniqueLength(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxUniqueLength must be >= 0, was " + bytes);
+            }
+            this.maxUniqueLength = bytes;
+            return this;
+        }
+
+        /** Listen backlog (default 1024, so bursts of connects are not refused). */
+        public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be positive, was " + backlog);
+            }
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** What happens to the jobs of a worker whose connection is lost. */
+        public Builder workerLossPolicy(WorkerLossPolicy policy) {
+            this.workerLossPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Who receives WORK_EXCEPTION. */
+        public Builder exceptionForwarding(ExceptionForwarding forwarding) {
+            this.exceptionForwarding = Objects.requireNonNull(forwarding, "forwarding");
+            return this;
+        }
+
+        /** Turns TCP keepalive on or off for accepted connections (gear's {@code keepalive}). */
+        public Builder keepalive(boolean on) {
+            this.keepalive = on;
+            return this;
+        }
+
+        /** Idle time before the first keepalive probe (gear's {@code tcp_keepidle}, 7200 s). */
+        public Builder keepaliveIdle(Duration idle) {
+            this.keepaliveIdle = positiveSeconds(idle, "keepaliveIdle");
+            return this;
+        }
+
+        /** Time between keepalive probes (gear's {@code tcp_keepintvl}, 75 s). */
+        public Builder keepaliveInterval(Duration interval) {
+            this.keepaliveInterval = positiveSeconds(interval, "keepaliveInterval");
+            return this;
+        }
+
+        /** Unanswered probes before the connection is dropped (gear's {@code tcp_keepcnt}, 9). */
+        public Builder keepaliveCount(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("keepaliveCount must be positive, was " + count);
+            }
+            this.keepaliveCount = count;
+            return this;
+        }
+
+        /**
+         * Replaces {@code H:<peer ip>} at the start of job handles (gearmand's
+         * {@code --job-handle-prefix}); handles become {@code <prefix>:<n>}.
+         */
+        public Builder handlePrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isEmpty() || prefix.length() > 40 || prefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new IllegalArgumentException(
+                        "handlePrefix must be 1 to 40 printable ASCII characters without spaces, was '" + prefix + "'");
+            }
+            this.handlePrefix = prefix;
+            return this;
+        }
+
+        /** A name for this server in its thread name and logs (gear's {@code server_id}). */
+        public Builder serverId(String id) {
+            this.serverId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /** A server with these options, not started yet. */
+        public Server build() {
+            return new Server(copy());
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.port = port;
+            b.listenAddresses.addAll(listenAddresses);
+            b.maxPacketSize = maxPacketSize;
+            b.maxAdminLineLength = maxAdminLineLength;
+            b.maxQueuedOutput = maxQueuedOutput;
+            b.maxUniqueLength = maxUniqueLength;
+            b.backlog = backlog;
+            b.workerLossPolicy = workerLossPolicy;
+            b.exceptionForwarding = exceptionForwarding;
+            b.keepalive = keepalive;
+            b.keepaliveIdle = keepaliveIdle;
+            b.keepaliveInterval = keepaliveInterval;
+            b.keepaliveCount = keepaliveCount;
+            b.handlePrefix = handlePrefix;
+            b.serverId = serverId;
+            return b;
+        }
+
+        private static Duration positiveSeconds(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.toSeconds() < 1) {
+                throw new IllegalArgumentException(what + " must be at least one second, was " + d);
+            }
+            return d;
+        }
+    }
+}
