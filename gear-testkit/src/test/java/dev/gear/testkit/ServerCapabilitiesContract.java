@@ -134,6 +134,8 @@ abstract class ServerCapabilitiesContract {
                 .contains("ConnectionOpened", "CanDo", "JobSubmitted", "JobAssigned", "WorkStatus", "WorkData",
                         "WorkWarning", "JobCompleted");
         assertThat(journal.events()).extracting(JournalEvent::sequence).isSorted();
+        assertThat(journal.events(JournalEvent.JobCompleted.class).get(0).worker()).isEqualTo(done.worker());
+        assertThat(journal.events(JournalEvent.WorkData.class).get(0).worker()).isEqualTo(done.worker());
         assertThat(server.dumpJournal()).contains("JobCompleted").contains("result=\"done\"");
     }
 
