@@ -1,6 +1,7 @@
 package dev.gear.server;
 
 import dev.gear.GearmanException;
+import dev.gear.internal.server.StatsdReporter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -22,8 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flags are gear's. Two deliberate differences, both explained by {@code --help}: there is no
  * daemon mode (a JVM cannot fork; run with {@code -d} under a supervisor), and {@code --log-config}
- * takes slf4j-simple settings instead of a Python logging file. TLS and ACL flags are refused
- * until they are supported, never ignored.
+ * takes slf4j-simple settings instead of a Python logging file. TLS needs all three of
+ * {@code --ssl-key}, {@code --ssl-cert} and {@code --ssl-ca} (one or two of them is an error, where
+ * gear silently serves plain TCP); a missing {@code --acl} file is an error (gear silently denies
+ * everything). statsd is configured by {@code STATSD_HOST}, {@code STATSD_PORT}, {@code STATSD_PREFIX}.
  */
 public final class Geard {
     /** Exit status for bad usage, as Python's argparse uses. */
@@ -50,16 +54,20 @@ public final class Geard {
             + "                        (default: INFO and above to stderr)\n"
             + "  --pidfile PATH        write the process id to PATH once listening; removed on exit\n"
             + "                        (default: no pid file)\n"
-            + "  --ssl-ca PATH         CA certificate, PEM (not supported yet: geard refuses to start)\n"
-            + "  --ssl-cert PATH       server certificate, PEM (not supported yet: geard refuses to start)\n"
-            + "  --ssl-key PATH        server private key, PEM (not supported yet: geard refuses to start)\n"
-            + "  --acl PATH            access control list file (not supported yet: geard refuses to start)\n"
+            + "  --ssl-ca PATH         CA certificate, PEM: clients must present a certificate it signed\n"
+            + "  --ssl-cert PATH       server certificate, PEM\n"
+            + "  --ssl-key PATH        server private key, PEM (PKCS#8; other encodings need BouncyCastle)\n"
+            + "                        TLS (1.3/1.2) is on when all three --ssl-* options are given\n"
+            + "  --acl PATH            access control list file (INI: one [subject] per certificate CN,\n"
+            + "                        register=<regex>, invoke=<regex>, grant=<boolean>)\n"
             + "  --keepalive           enable TCP keepalives on accepted connections\n"
             + "  --keepalive-idle N    seconds idle before the first keepalive probe (default 7200)\n"
             + "  --keepalive-interval N\n"
             + "                        seconds between keepalive probes (default 75)\n"
             + "  --keepalive-count N   unanswered probes before the connection is dropped (default 9)\n"
             + "  --version             show the version and exit\n\n"
+            + "Statistics go to statsd when STATSD_HOST is set (STATSD_PORT, default 8125;\n"
+            + "STATSD_PREFIX, optional).\n\n"
             + "SIGTERM and SIGINT stop the server and exit with status 0; so does the admin command\n"
             + "'shutdown' ('shutdown graceful' first waits for running jobs).\n";
 
@@ -93,6 +101,11 @@ public final class Geard {
      * @return the running server, or the exit status when none was started
      */
     public static Invocation run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    /** Like {@link #run(String[], PrintStream, PrintStream)} with {@code env} in place of the environment ({@code STATSD_*}). */
+    public static Invocation run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Options options;
         try {
             options = Options.parse(args);
@@ -109,9 +122,12 @@ public final class Geard {
             out.println("Gear version: " + Server.version());
             return new Invocation(0, null, null);
         }
-        for (String refused : options.unsupported) {
-            err.println("geard: error: " + refused + " is not supported yet (TLS and ACLs come in a later release);"
-                    + " refusing to start rather than run without it");
+        int sslOptions = (options.sslKey != null ? 1 : 0) + (options.sslCert != null ? 1 : 0)
+                + (options.sslCa != null ? 1 : 0);
+        if (sslOptions != 0 && sslOptions != 3) {
+            err.print(USAGE);
+            err.println("geard: error: --ssl-key, --ssl-cert and --ssl-ca must be given together (TLS needs all"
+                    + " three); refusing to start without TLS");
             return new Invocation(USAGE_ERROR, null, null);
         }
         if (!options.foreground) {
@@ -134,6 +150,20 @@ public final class Geard {
         options.listenAddresses.forEach(builder::listenAddress);
         Server server;
         try {
+            if (sslOptions == 3) {
+                builder.tls(options.sslKey, options.sslCert, options.sslCa);
+            }
+            if (options.acl != null) {
+                builder.acl(AclFile.read(options.acl));
+            }
+            Optional<StatsdReporter> statsd = StatsdReporter.fromEnvironment(env);
+            if (statsd.isPresent()) {
+                // Validated here (port, host); the server makes its own reporter from the same values.
+                StatsdReporter probe = statsd.get();
+                builder.statsd(probe.target().getAddress().getHostAddress(), probe.target().getPort(),
+                        env.get("STATSD_PREFIX"));
+                probe.close();
+            }
             server = builder.build().start();
         } catch (GearmanException e) {
             err.println("geard: error: " + e.getMessage());
@@ -228,7 +258,10 @@ public final class Geard {
         final List<String> listenAddresses = new ArrayList<>();
         Path logConfig;
         Path pidfile;
-        final List<String> unsupported = new ArrayList<>();
+        Path sslKey;
+        Path sslCert;
+        Path sslCa;
+        Path acl;
         boolean keepalive;
         long keepaliveIdle = 7200;
         long keepaliveInterval = 75;
@@ -323,8 +356,20 @@ public final class Geard {
                 case "--keepalive-count":
                     keepaliveCount = (int) number(name, value, 1, Integer.MAX_VALUE);
                     break;
-                default: // --ssl-*, --acl
-                    unsupported.add(name);
+                case "--ssl-key":
+                    sslKey = Path.of(value);
+                    break;
+                case "--ssl-cert":
+                    sslCert = Path.of(value);
+                    break;
+                case "--ssl-ca":
+                    sslCa = Path.of(value);
+                    break;
+                case "--acl":
+                    acl = Path.of(value);
+                    break;
+                default:
+                    throw new UsageException("unrecognized argument: " + name);
             }
         }
 

@@ -68,12 +68,28 @@ class GeardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--ssl-ca", "--ssl-cert", "--ssl-key", "--acl"})
-    void tlsAndAclFlagsAreRefusedNotIgnored(String flag) {
+    @ValueSource(strings = {"--ssl-ca", "--ssl-cert", "--ssl-key"})
+    void partialTlsOptionsAreRefusedNotIgnored(String flag) {
         Geard.Invocation i = run("-d", "-p", "0", flag, "/some/file");
         assertThat(i.exitCode()).isEqualTo(2);
         assertThat(i.server()).isEmpty();
-        assertThat(err()).contains("geard: error: " + flag + " is not supported yet");
+        assertThat(err()).contains("geard: error: --ssl-key, --ssl-cert and --ssl-ca must be given together");
+    }
+
+    @Test
+    void missingAclFileIsAnErrorNotDenyAll() {
+        Geard.Invocation i = run("-d", "-p", "0", "--acl", "/no/such/acl.ini");
+        assertThat(i.exitCode()).isEqualTo(1);
+        assertThat(i.server()).isEmpty();
+        assertThat(err()).contains("geard: error: cannot read the ACL file /no/such/acl.ini");
+    }
+
+    @Test
+    void unreadableTlsFilesAreNamed() {
+        Geard.Invocation i = run("-d", "-p", "0", "--ssl-key", "/no/key.pem", "--ssl-cert", "/no/cert.pem",
+                "--ssl-ca", "/no/ca.pem");
+        assertThat(i.exitCode()).isEqualTo(1);
+        assertThat(err()).contains("geard: error: cannot read the certificate file /no/cert.pem");
     }
 
     @Test
