@@ -283,20 +283,18 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
      * A {@link Client} connected to this server; in TLS mode it presents a client certificate with
      * {@code commonName} (the identity the ACL sees). On plain TCP the name is ignored.
      *
-     * <p>Our {@code Client} has no TLS of its own yet, so in TLS mode it connects through
-     * {@link #plainBridge(String)}; the server still sees a TLS connection with that subject.
+     * <p>In TLS mode the client speaks TLS itself, trusting only this server's test CA.
      */
     public Client newClient(String commonName) {
-        InetSocketAddress a = peerAddress(commonName);
+        Objects.requireNonNull(commonName, "commonName");
         Client c = Client.builder().build();
-        c.addServer(a.getHostString(), a.getPort());
+        if (isTls()) {
+            c.addServer(options.host, port(), options.certificates.clientContext(commonName));
+        } else {
+            c.addServer(options.host, port());
+        }
         c.waitForServer(waits.scale(options.defaultTimeout));
         return c;
-    }
-
-    private InetSocketAddress peerAddress(String commonName) {
-        Objects.requireNonNull(commonName, "commonName");
-        return isTls() ? plainBridge(commonName) : address();
     }
 
     /**
@@ -309,12 +307,16 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
 
     /**
      * {@link #newWorker(String...)} presenting a client certificate with {@code commonName} in
-     * TLS mode (through {@link #plainBridge(String)}, as {@link #newClient(String)}).
+     * TLS mode (ignored on plain TCP).
      */
     public Worker newWorker(String commonName, List<String> functions) {
-        InetSocketAddress a = peerAddress(commonName);
+        Objects.requireNonNull(commonName, "commonName");
         Worker w = Worker.builder().build();
-        w.addServer(a.getHostString(), a.getPort());
+        if (isTls()) {
+            w.addServer(options.host, port(), options.certificates.clientContext(commonName));
+        } else {
+            w.addServer(options.host, port());
+        }
         w.waitForServer(waits.scale(options.defaultTimeout));
         Map<String, Integer> before = new java.util.HashMap<>();
         for (String f : functions) {
