@@ -92,8 +92,11 @@ abstract class GearmanCliInteropContract {
         SubmittedJob job = server.submit("slow", "x".getBytes(StandardCharsets.UTF_8), "", dev.gear.Precedence.NORMAL,
                 true);
         server.awaitJob(JobCriteria.function("slow").withHandle(job.handle()).inState(JobState.RUNNING), T);
-        worker.descendants().forEach(ProcessHandle::destroy);
-        worker.destroy();
+        // Kill the worker itself first (SIGKILL: no chance to answer); killing its `sleep` child
+        // first would let it complete the job with empty output.
+        List<ProcessHandle> children = worker.descendants().toList();
+        worker.destroyForcibly();
+        children.forEach(ProcessHandle::destroy);
         server.awaitEvent(JournalEvent.JobRequeued.class, e -> e.handle().equals(job.handle()), T);
         assertThat(server.snapshot().job(job.handle()).orElseThrow().retries()).isEqualTo(1);
     }
