@@ -412,10 +412,11 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     public void awaitWorkers(String function, int count, Duration timeout) {
         waits.await(timeout,
                 () -> recorder.workerCount(function) >= count ? Optional.of(Boolean.TRUE) : Optional.empty(),
-                j -> "Registered workers per function: " + recorder.workerCounts() + "\n"
+                j -> "Now registered for '" + function + "': " + recorder.workerCount(function)
+                        + "; per function: " + recorder.workerCounts() + "\n"
                         + j.events(JournalEvent.CanDo.class).size() + " CAN_DO and "
                         + j.events(JournalEvent.CantDo.class).size() + " CANT_DO event(s) in the journal",
-                count + " worker(s) registered for '" + function + "' (have " + recorder.workerCount(function) + ")");
+                count + " worker(s) registered for '" + function + "'");
     }
 
     /** {@link #awaitWorkers(String, int, Duration)} with the default timeout. */
