@@ -668,9 +668,10 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         }
 
         void fire(GearFault fault, NioConnection nio, long connection) {
-            String what = FaultPlan.apply(fault, nio);
+            // Recorded before it is applied, so the event's time bounds the fault's effects from below.
             Peer target = recorder.peer(connection, nio.remoteAddress());
-            journal.append((seq, t) -> new JournalEvent.FaultInjected(seq, t, target, what));
+            journal.append((seq, t) -> new JournalEvent.FaultInjected(seq, t, target, FaultPlan.describe(fault)));
+            FaultPlan.apply(fault, nio);
         }
     }
 
