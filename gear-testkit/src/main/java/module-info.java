@@ -1,5 +1,9 @@
 /**
- * An in-JVM Gearman server for tests and the TLS material to go with it.
+ * gear's test kit: an in-JVM Gearman server that tests can inspect, script and break, and the TLS
+ * material to go with it.
+ *
+ * <p>{@code dev.gear.testkit} is the API; {@code dev.gear.testkit.internal} is implementation and
+ * may change in any release. No test-framework dependency: usable from JUnit, TestNG or a main.
  */
 module dev.gear.testkit {
     requires transitive dev.gear.protocol;

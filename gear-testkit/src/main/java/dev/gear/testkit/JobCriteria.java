@@ -1,0 +1,144 @@
+package dev.gear.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * What {@link EmbeddedGearmanServer#awaitJob(JobCriteria, java.time.Duration)} waits for: a job of
+ * one function, optionally with a given payload, unique id, background flag and state. Immutable;
+ * each {@code with…} method returns a new criteria.
+ *
+ * <p>Criteria describe themselves, and say which part a near-miss job violates, so a failed wait
+ * reads "closest: #7 resize … (state is QUEUED, expected COMPLETED)" instead of "timed out".
+ *
+ * @since 0.1
+ */
+public final class JobCriteria implements Predicate<RecordedJob> {
+    private final String function;
+    private final byte[] payload;
+    private final String unique;
+    private final Boolean background;
+    private final Set<JobState> states;
+    private final String handle;
+
+    private JobCriteria(String function, byte[] payload, String unique, Boolean background, Set<JobState> states) {
+        this(function, payload, unique, background, states, null);
+    }
+
+    private JobCriteria(String function, byte[] payload, String unique, Boolean background, Set<JobState> states,
+            String handle) {
+        this.handle = handle;
+        this.function = function;
+        this.payload = payload;
+        this.unique = unique;
+        this.background = background;
+        this.states = states;
+    }
+
+    /** Any job of {@code function}, in any state. */
+    public static JobCriteria function(String function) {
+        Objects.requireNonNull(function, "function");
+        return new JobCriteria(function, null, null, null, EnumSet.allOf(JobState.class));
+    }
+
+    /** Only jobs whose arguments equal {@code payload}. */
+    public JobCriteria withPayload(byte[] payload) {
+        return new JobCriteria(function, payload.clone(), unique, background, states, handle);
+    }
+
+    /** Only jobs whose arguments equal the UTF-8 encoding of {@code payload}. */
+    public JobCriteria withPayload(String payload) {
+        return withPayload(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Only jobs with this unique id. */
+    public JobCriteria withUnique(String unique) {
+        return new JobCriteria(function, payload, Objects.requireNonNull(unique, "unique"), background, states, handle);
+    }
+
+    /** Only the job with this handle. */
+    public JobCriteria withHandle(String handle) {
+        return new JobCriteria(function, payload, unique, background, states, Objects.requireNonNull(handle, "handle"));
+    }
+
+    /** Only background (or only foreground) jobs. */
+    public JobCriteria background(boolean background) {
+        return new JobCriteria(function, payload, unique, background, states, handle);
+    }
+
+    /** Only jobs in one of these states. */
+    public JobCriteria inState(JobState first, JobState... more) {
+        return new JobCriteria(function, payload, unique, background, EnumSet.of(first, more), handle);
+    }
+
+    /** Only jobs that ended (completed, failed, exception, cancelled or dropped). */
+    public JobCriteria finished() {
+        return new JobCriteria(function, payload, unique, background, EnumSet.of(JobState.COMPLETED,
+                JobState.FAILED, JobState.EXCEPTION, JobState.CANCELLED, JobState.DROPPED), handle);
+    }
+
+    @Override
+    public boolean test(RecordedJob job) {
+        return mismatches(job).isEmpty();
+    }
+
+    /** What about {@code job} differs from these criteria; empty when it matches. */
+    public List<String> mismatches(RecordedJob job) {
+        List<String> out = new ArrayList<>();
+        if (!job.function().equals(function)) {
+            out.add("function is '" + job.function() + "', expected '" + function + "'");
+        }
+        if (handle != null && !job.handle().equals(handle)) {
+            out.add("handle is " + job.handle() + ", expected " + handle);
+        }
+        if (payload != null && !job.payload().contentEquals(payload)) {
+            int at = job.payload().firstDifference(payload);
+            out.add("payload differs at byte " + at + ": expected " + Payload.of(payload));
+        }
+        if (unique != null && !job.unique().equals(unique)) {
+            out.add("unique is '" + job.unique() + "', expected '" + unique + "'");
+        }
+        if (background != null && job.background() != background) {
+            out.add(background ? "is foreground, expected background" : "is background, expected foreground");
+        }
+        if (!states.contains(job.state())) {
+            out.add("state is " + job.state() + ", expected " + statesText());
+        }
+        return out;
+    }
+
+    /** The function these criteria are about. */
+    public String functionName() {
+        return function;
+    }
+
+    private String statesText() {
+        return states.size() == 1 ? states.iterator().next().toString() : "one of " + states;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("a job for function '").append(function).append('\'');
+        if (handle != null) {
+            sb.append(" with handle ").append(handle);
+        }
+        if (payload != null) {
+            sb.append(" with payload ").append(Payload.of(payload));
+        }
+        if (unique != null) {
+            sb.append(" with unique '").append(unique).append('\'');
+        }
+        if (background != null) {
+            sb.append(background ? " in the background" : " in the foreground");
+        }
+        if (states.size() < JobState.values().length) {
+            sb.append(" in state ").append(statesText());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gear.testkit;
+
+import dev.gear.testkit.internal.JobFolder;
+import dev.gear.testkit.internal.JournalDump;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * An immutable copy of the test server's journal at one moment: the most recent events, oldest
+ * first, and how many older ones were dropped to respect the cap.
+ *
+ * <p>Why bounded: a long test run against one server would otherwise keep every payload forever
+ * (WireMock's unbounded journal ran users out of memory). The cap is set with
+ * {@link EmbeddedGearmanServer.Builder#journalCapacity(int)}; the jobs folded from a journal that
+ * dropped events may miss their beginning, and failure messages say how many events were dropped.
+ *
+ * @param events   the retained events, oldest first, with strictly increasing sequence numbers
+ * @param dropped  how many events were dropped since the last reset to keep within the cap
+ * @param capacity the cap
+ * @since 0.1
+ */
+public record Journal(List<JournalEvent> events, long dropped, int capacity) {
+    public Journal {
+        events = List.copyOf(events);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+    }
+
+    /** The retained events of one kind, oldest first. */
+    public <T extends JournalEvent> List<T> events(Class<T> kind) {
+        Objects.requireNonNull(kind, "kind");
+        return events.stream().filter(kind::isInstance).map(kind::cast).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** The events about one job handle, oldest first. */
+    public List<JournalEvent> eventsFor(String handle) {
+        return events.stream().filter(e -> handle.equals(e.handle())).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** Every job the retained events tell of, in submission order. */
+    public List<RecordedJob> jobs() {
+        return JobFolder.fold(events);
+    }
+
+    /** The jobs of one function, in submission order. */
+    public List<RecordedJob> jobs(String function) {
+        return jobs().stream().filter(j -> j.function().equals(function)).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** The sequence number of the newest event, or 0 when empty. */
+    public long lastSequence() {
+        return events.isEmpty() ? 0 : events.get(events.size() - 1).sequence();
+    }
+
+    /** A readable listing, one event per line, payloads as text when printable, else hex. */
+    public String dump() {
+        return dump(PayloadFormat.AUTO);
+    }
+
+    /** A readable listing, one event per line, payloads rendered as {@code format} says. */
+    public String dump(PayloadFormat format) {
+        return JournalDump.render(this, format);
+    }
+
+    @Override
+    public String toString() {
+        return dump();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gear.testkit;
+
+import dev.gear.testkit.internal.StubRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A function the test server answers itself, so the client under test needs no real worker.
+ *
+ * <p>The answer travels exactly as a worker's would: the test kit's stub worker holds a real
+ * connection to the server, registers the function with CAN_DO, grabs jobs and sends
+ * WORK_STATUS/DATA/WARNING and WORK_COMPLETE/FAIL/EXCEPTION. So the journal, the snapshots and the
+ * admin {@code workers} list show it as a worker (its {@link Peer#stub()} is true), and unique-id
+ * coalescing, priorities and worker-loss handling all apply as for any worker.
+ *
+ * <p>The stub registers with the server when its first rule is set (not when
+ * {@link EmbeddedGearmanServer#stub(String)} returns), and the {@code will…} call returns once
+ * the server knows it: a job submitted afterwards is answered by the rule.
+ *
+ * <p>Rules: {@link #when(Predicate)} adds a conditional rule, checked in the order added; the
+ * {@code will…} methods set the default rule. A job no rule matches is failed (WORK_FAIL) and
+ * recorded as {@link JournalEvent.JobUnmatched}. Each rule may answer with a sequence of
+ * responses, one per job, the last repeating: {@code willRespond(fail(), fail(), complete("ok"))}
+ * scripts a job that succeeds on the third try. Thread-safe.
+ *
+ * @since 0.1
+ */
+public final class StubbedFunction {
+    private final StubRules rules;
+    private final Runnable register;
+    private final AtomicBoolean registered = new AtomicBoolean();
+
+    /** {@code register} announces the function to the server; run once, after the first rule is in place. */
+    StubbedFunction(StubRules rules, Runnable register) {
+        this.rules = rules;
+        this.register = register;
+    }
+
+    /**
+     * Registers with the server once the first rule exists, so no job can reach the stub before it
+     * knows how to answer; returns after the server has processed the registration.
+     */
+    private StubbedFunction registered() {
+        if (registered.compareAndSet(false, true)) {
+            register.run();
+        }
+        return this;
+    }
+
+    /** The function name. */
+    public String function() {
+        return rules.function();
+    }
+
+    /** By default, complete every job with {@code result}. */
+    public StubbedFunction willComplete(byte[] result) {
+        return willRespond(StubResponse.complete(result));
+    }
+
+    /** By default, complete every job with {@code result} as UTF-8. */
+    public StubbedFunction willComplete(String result) {
+        return willRespond(StubResponse.complete(result));
+    }
+
+    /** By default, complete every job with a result computed from its payload. */
+    public StubbedFunction willAnswer(Function<byte[], byte[]> result) {
+        return willRespond(StubResponse.answer(result));
+    }
+
+    /** By default, fail every job (WORK_FAIL). */
+    public StubbedFunction willFail() {
+        return willRespond(StubResponse.fail());
+    }
+
+    /** By default, end every job with WORK_EXCEPTION carrying {@code message}. */
+    public StubbedFunction willThrow(String message) {
+        return willRespond(StubResponse.exception(message));
+    }
+
+    /** By default, answer the first job with {@code first}, the next ones with {@code then} in order; the last repeats. */
+    public StubbedFunction willRespond(StubResponse first, StubResponse... then) {
+        rules.setDefault(sequence(first, then));
+        return registered();
+    }
+
+    /** Starts a conditional rule for jobs whose payload satisfies {@code payloadMatches}. */
+    public Conditional when(Predicate<byte[]> payloadMatches) {
+        return new Conditional(Objects.requireNonNull(payloadMatches, "payloadMatches"));
+    }
+
+    /** A rule under construction; ends with one of the {@code will…} methods. */
+    public final class Conditional {
+        private final Predicate<byte[]> when;
+
+        private Conditional(Predicate<byte[]> when) {
+            this.when = when;
+        }
+
+        public StubbedFunction willComplete(String result) {
+            return willRespond(StubResponse.complete(result));
+        }
+
+        public StubbedFunction willComplete(byte[] result) {
+            return willRespond(StubResponse.complete(result));
+        }
+
+        public StubbedFunction willAnswer(Function<byte[], byte[]> result) {
+            return willRespond(StubResponse.answer(result));
+        }
+
+        public StubbedFunction willFail() {
+            return willRespond(StubResponse.fail());
+        }
+
+        public StubbedFunction willThrow(String message) {
+            return willRespond(StubResponse.exception(message));
+        }
+
+        public StubbedFunction willRespond(StubResponse first, StubResponse... then) {
+            rules.addConditional(when, sequence(first, then));
+            return registered();
+        }
+    }
+
+    private static List<StubResponse> sequence(StubResponse first, StubResponse... then) {
+        List<StubResponse> all = new ArrayList<>();
+        all.add(Objects.requireNonNull(first, "first"));
+        for (StubResponse r : then) {
+            all.add(Objects.requireNonNull(r, "response"));
+        }
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return "StubbedFunction[" + function() + "]";
+    }
+}
