@@ -1,16 +1,10 @@
 package dev.gear;
 
-import javax.net.ssl.SSLContext;
-
-import java.nio.file.Path;
-
 import dev.gear.internal.client.Await;
 import dev.gear.internal.client.ClientCore;
 import dev.gear.internal.client.ClientEvents;
-import dev.gear.internal.client.Connector;
 import dev.gear.internal.client.JobState;
 import dev.gear.internal.client.PoolSettings;
-import dev.gear.internal.client.ServerConnection;
 import dev.gear.internal.client.ServerPool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +41,10 @@ import java.nio.charset.StandardCharsets;
  * <p><b>Timeouts.</b> No call waits for a server forever: variants without a timeout use
  * {@link Builder#requestTimeout(Duration)} (30 s by default).
  */
-public class Client implements AutoCloseable {
+public class Client extends BaseClient {
     private final ClientCore core;
     private final ServerPool pool;
     private final List<ClientListener> listeners;
-    private final Connector plainConnector;
 
     /** A client with id {@code unknown} (gear's default). */
     public Client() {
@@ -67,93 +60,17 @@ public class Client implements AutoCloseable {
     protected Client(Builder builder) {
         this.listeners = List.copyOf(builder.listeners);
         PoolSettings settings = builder.settings();
-        this.plainConnector = Connector.plain(settings.socketSettings(), settings.limits());
         this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect);
         this.pool = core.pool();
     }
 
+    @Override
+    ServerPool pool() {
+        return pool;
+    }
+
     public static Builder builder() {
         return new Builder();
-    }
-
-    // ---- servers ---------------------------------------------------------------------------
-
-    /** Adds a server on the default port 4730. */
-    public void addServer(String host) {
-        addServer(host, 4730);
-    }
-
-    /**
-     * Adds a server; returns at once and connects in the background (then reconnects as needed).
-     *
-     * @throws ConfigurationException when this host and port were already added
-     */
-    public void addServer(String host, int port) {
-        pool.addServer(host, port, plainConnector);
-    }
-
-    /**
-     * Adds a server reached over TLS, with gear's three PEM files (gear's {@code ssl_key},
-     * {@code ssl_cert}, {@code ssl_ca}): as in gear, TLS is used when all three are given, and plain
-     * TCP when all three are null. See {@link SslContexts#fromPem} for the formats.
-     *
-     * @throws ConfigurationException when only some are given, a file cannot be used (the message
-     *         names it), or this host and port were already added
-     */
-    public void addServer(String host, int port, Path sslKey, Path sslCert, Path sslCa) {
-        if (sslKey == null && sslCert == null && sslCa == null) {
-            addServer(host, port);
-            return;
-        }
-        if (sslKey == null || sslCert == null || sslCa == null) {
-            throw new ConfigurationException("TLS needs all three of sslKey, sslCert and sslCa; got key=" + sslKey
-                    + ", cert=" + sslCert + ", ca=" + sslCa);
-        }
-        addServer(host, port, SslContexts.fromPem(sslKey, sslCert, sslCa));
-    }
-
-    /**
-     * Adds a server reached over TLS 1.3/1.2 with {@code context}: its key and certificate identify
-     * this side (the server's ACL sees the certificate's CN), its trust managers judge the server.
-     *
-     * @throws ConfigurationException when this host and port were already added
-     */
-    public void addServer(String host, int port, SSLContext context) {
-        pool.addServer(host, port, Connector.tls(pool.settings().socketSettings(), pool.settings().limits(),
-                java.util.Objects.requireNonNull(context, "context")));
-    }
-
-    /** Waits until at least one server is connected, up to the default request timeout. */
-    public void waitForServer() {
-        waitForServer(pool.settings().requestTimeout());
-    }
-
-    /**
-     * Waits until at least one server is connected. Returns at once after {@link #shutdown()}.
-     *
-     * @throws GearmanTimeoutException when none is connected within {@code timeout}
-     */
-    public void waitForServer(Duration timeout) {
-        pool.waitForServer(timeout);
-    }
-
-    /**
-     * A connected server, rotating between calls (gear's {@code getConnection}); use it for admin
-     * requests and echo.
-     *
-     * @throws NoConnectedServersException when no server is connected
-     */
-    public Connection getConnection() {
-        return new Connection(pool.anyConnected());
-    }
-
-    /** Every configured server, connected or not. */
-    public List<Connection> getConnections() {
-        List<Connection> out = new ArrayList<>();
-        for (ServerConnection s : pool.servers()) {
-            out.add(new Connection(s));
-        }
-        return out;
     }
 
     // ---- jobs ------------------------------------------------------------------------------
@@ -258,14 +175,11 @@ public class Client implements AutoCloseable {
     }
 
     /** Closes all connections and stops the I/O thread. Jobs in flight fail. Idempotent. */
+    @Override
     public void shutdown() {
         pool.close("client shut down");
     }
 
-    @Override
-    public void close() {
-        shutdown();
-    }
 
     // ---- hooks (gear's handle… methods), on the I/O thread ---------------------------------
 

@@ -1,12 +1,6 @@
 package dev.gear;
 
-import javax.net.ssl.SSLContext;
-
-import java.nio.file.Path;
-
-import dev.gear.internal.client.Connector;
 import dev.gear.internal.client.PoolSettings;
-import dev.gear.internal.client.ServerConnection;
 import dev.gear.internal.client.ServerPool;
 import dev.gear.internal.client.WorkerCore;
 import java.time.Duration;
@@ -42,10 +36,9 @@ import java.util.Objects;
  * thread-safe, and several threads may wait in {@code getJob} at once. After a reconnect the
  * worker sends SET_CLIENT_ID and registers its functions again on its own.
  */
-public class Worker implements AutoCloseable {
+public class Worker extends BaseClient {
     private final WorkerCore core;
     private final ServerPool pool;
-    private final Connector plainConnector;
 
     /** A worker with the given id (required, as in gear; sent with SET_CLIENT_ID). */
     public Worker(String clientId) {
@@ -54,81 +47,17 @@ public class Worker implements AutoCloseable {
 
     protected Worker(Builder builder) {
         PoolSettings settings = builder.settings();
-        this.plainConnector = Connector.plain(settings.socketSettings(), settings.limits());
         this.core = new WorkerCore("gear-worker-" + settings.clientId(), settings);
         this.pool = core.pool();
     }
 
+    @Override
+    ServerPool pool() {
+        return pool;
+    }
+
     public static Builder builder() {
         return new Builder();
-    }
-
-    // ---- servers ---------------------------------------------------------------------------
-
-    public void addServer(String host) {
-        addServer(host, 4730);
-    }
-
-    /**
-     * Adds a server; returns at once and connects in the background (then reconnects as needed).
-     *
-     * @throws ConfigurationException when this host and port were already added
-     */
-    public void addServer(String host, int port) {
-        pool.addServer(host, port, plainConnector);
-    }
-
-    /**
-     * Adds a server reached over TLS, with gear's three PEM files (gear's {@code ssl_key},
-     * {@code ssl_cert}, {@code ssl_ca}): as in gear, TLS is used when all three are given, and plain
-     * TCP when all three are null. See {@link SslContexts#fromPem} for the formats.
-     *
-     * @throws ConfigurationException when only some are given, a file cannot be used (the message
-     *         names it), or this host and port were already added
-     */
-    public void addServer(String host, int port, Path sslKey, Path sslCert, Path sslCa) {
-        if (sslKey == null && sslCert == null && sslCa == null) {
-            addServer(host, port);
-            return;
-        }
-        if (sslKey == null || sslCert == null || sslCa == null) {
-            throw new ConfigurationException("TLS needs all three of sslKey, sslCert and sslCa; got key=" + sslKey
-                    + ", cert=" + sslCert + ", ca=" + sslCa);
-        }
-        addServer(host, port, SslContexts.fromPem(sslKey, sslCert, sslCa));
-    }
-
-    /**
-     * Adds a server reached over TLS 1.3/1.2 with {@code context}: its key and certificate identify
-     * this side (the server's ACL sees the certificate's CN), its trust managers judge the server.
-     *
-     * @throws ConfigurationException when this host and port were already added
-     */
-    public void addServer(String host, int port, SSLContext context) {
-        pool.addServer(host, port, Connector.tls(pool.settings().socketSettings(), pool.settings().limits(),
-                java.util.Objects.requireNonNull(context, "context")));
-    }
-
-    public void waitForServer() {
-        waitForServer(pool.settings().requestTimeout());
-    }
-
-    /** @throws GearmanTimeoutException when no server is connected within {@code timeout} */
-    public void waitForServer(Duration timeout) {
-        pool.waitForServer(timeout);
-    }
-
-    /** A connected server, rotating between calls. @throws NoConnectedServersException when none is */
-    public Connection getConnection() {
-        return new Connection(pool.anyConnected());
-    }
-
-    public List<Connection> getConnections() {
-        List<Connection> out = new ArrayList<>();
-        for (ServerConnection s : pool.servers()) {
-            out.add(new Connection(s));
-        }
-        return out;
     }
 
     // ---- functions -------------------------------------------------------------------------
@@ -205,13 +134,9 @@ public class Worker implements AutoCloseable {
     }
 
     /** Stops waiting getJob calls, closes all connections and the I/O thread. Idempotent. */
+    @Override
     public void shutdown() {
         core.shutdown();
-    }
-
-    @Override
-    public void close() {
-        shutdown();
     }
 
     /** Options of a {@link Worker}. */
