@@ -1,0 +1,52 @@
+package dev.gear.junit5.internal;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The texts of misuse errors. Each names the declaration at fault and says the fix; tests assert
+ * them verbatim, so change them here and there together.
+ */
+final class Messages {
+    private Messages() {
+    }
+
+    static String wrongType(String what, Class<?> actual) {
+        return what + " is of type " + actual.getSimpleName() + ": declare it as EmbeddedGearmanServer";
+    }
+
+    static String finalAndEmpty(String site) {
+        return "@GearmanServer " + site + " is final and empty, so the extension cannot set it: remove 'final',"
+                + " or assign it a server made with EmbeddedGearmanServer.builder()";
+    }
+
+    static String prefilledWithAttributes(String site, List<String> attributes) {
+        return "@GearmanServer " + site + " already holds a server, so the extension would ignore "
+                + attributes.stream().collect(Collectors.joining(", ", "the attribute(s) ", ""))
+                + ": configure that server with EmbeddedGearmanServer.builder(), or leave the field empty";
+    }
+
+    static String constructorParameter(String what, String site) {
+        return what + " cannot be injected into " + site
+                + ": use a @GearmanServer field, or a parameter of a test or lifecycle method";
+    }
+
+    static String noServer(String what, String site) {
+        return what + " " + site + " needs a Gearman server, but none is in scope: annotate a field or parameter"
+                + " of type EmbeddedGearmanServer with @GearmanServer";
+    }
+
+    static String twoServers(String what, String site, List<String> candidates, String remedy) {
+        return what + " " + site + " needs one Gearman server, but " + candidates.size() + " are in scope ("
+                + String.join(", ", candidates) + "): " + remedy;
+    }
+
+    static String clientCertWithoutTls(String cn, String site, String server) {
+        return "@ClientCert(\"" + cn + "\") on " + site + " needs a TLS server, but " + server
+                + " is plain: use @GearmanServer(tls = true)";
+    }
+
+    static String misplaced(String annotation, String site, String fits) {
+        return annotation + " on " + site + " has no effect: it applies only to " + fits + " parameters";
+    }
+}

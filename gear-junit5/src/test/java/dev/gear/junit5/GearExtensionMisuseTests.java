@@ -1,0 +1,211 @@
+package dev.gear.junit5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gear.Client;
+import dev.gear.Worker;
+import dev.gear.testkit.EmbeddedGearmanServer;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
+
+/** Misuse fails fast, naming the field or parameter and the fix; the messages are asserted verbatim. */
+class GearExtensionMisuseTests {
+
+    @Test
+    void finalEmptyField() {
+        assertThat(failureMessage(FinalEmptyFieldTestCase.class)).isEqualTo(
+                "@GearmanServer field 'server' of GearExtensionMisuseTests.FinalEmptyFieldTestCase is final and empty,"
+                        + " so the extension cannot set it: remove 'final', or assign it a server made with"
+                        + " EmbeddedGearmanServer.builder()");
+    }
+
+    @Test
+    void fieldOfTheWrongType() {
+        assertThat(failureMessage(WrongFieldTypeTestCase.class)).isEqualTo(
+                "@GearmanServer static field 'server' of GearExtensionMisuseTests.WrongFieldTypeTestCase is of type"
+                        + " String: declare it as EmbeddedGearmanServer");
+    }
+
+    @Test
+    void builtServerWithAttributes() {
+        assertThat(failureMessage(PrefilledWithAttributesTestCase.class)).isEqualTo(
+                "@GearmanServer static field 'server' of GearExtensionMisuseTests.PrefilledWithAttributesTestCase"
+                        + " already holds a server, so the extension would ignore the attribute(s) unmatched,"
+                        + " journalCapacity: configure that server with EmbeddedGearmanServer.builder(), or leave"
+                        + " the field empty");
+    }
+
+    @Test
+    void constructorParameter() {
+        assertThat(failureMessage(ConstructorParameterTestCase.class)).isEqualTo(
+                "@GearmanServer cannot be injected into parameter [0] of constructor"
+                        + " GearExtensionMisuseTests.ConstructorParameterTestCase(EmbeddedGearmanServer): use a"
+                        + " @GearmanServer field, or a parameter of a test or lifecycle method");
+    }
+
+    @Test
+    void clientConstructorParameter() {
+        assertThat(failureMessage(ClientConstructorParameterTestCase.class)).isEqualTo(
+                "Client cannot be injected into parameter [0] of constructor"
+                        + " GearExtensionMisuseTests.ClientConstructorParameterTestCase(Client): use a"
+                        + " @GearmanServer field, or a parameter of a test or lifecycle method");
+    }
+
+    @Test
+    void parameterOfTheWrongType() {
+        assertThat(failureMessage(WrongParameterTypeTestCase.class)).isEqualTo(
+                "@GearmanServer parameter [0] of method test(Object) in"
+                        + " GearExtensionMisuseTests.WrongParameterTypeTestCase is of type Object: declare it as"
+                        + " EmbeddedGearmanServer");
+    }
+
+    @Test
+    void twoServersWhereOneWasExpected() {
+        assertThat(failureMessage(TwoServersTestCase.class)).isEqualTo(
+                "Client parameter [0] of method test(Client) in GearExtensionMisuseTests.TwoServersTestCase needs"
+                        + " one Gearman server, but 2 are in scope (field 'first' of"
+                        + " GearExtensionMisuseTests.TwoServersTestCase, field 'second' of"
+                        + " GearExtensionMisuseTests.TwoServersTestCase): call newClient() on the one you mean"
+                        + " instead");
+    }
+
+    @Test
+    void noServerInScope() {
+        assertThat(failureMessage(NoServerTestCase.class)).isEqualTo(
+                "Worker parameter [0] of method test(Worker) in GearExtensionMisuseTests.NoServerTestCase needs a"
+                        + " Gearman server, but none is in scope: annotate a field or parameter of type"
+                        + " EmbeddedGearmanServer with @GearmanServer");
+    }
+
+    @Test
+    void clientCertOnAPlainServer() {
+        assertThat(failureMessage(ClientCertWithoutTlsTestCase.class)).isEqualTo(
+                "@ClientCert(\"alice\") on parameter [0] of method test(Client) in"
+                        + " GearExtensionMisuseTests.ClientCertWithoutTlsTestCase needs a TLS server, but static"
+                        + " field 'server' of GearExtensionMisuseTests.ClientCertWithoutTlsTestCase is plain: use"
+                        + " @GearmanServer(tls = true)");
+    }
+
+    @Test
+    void canDoOnAClient() {
+        assertThat(failureMessage(CanDoOnClientTestCase.class)).isEqualTo(
+                "@CanDo on parameter [0] of method test(Client) in GearExtensionMisuseTests.CanDoOnClientTestCase"
+                        + " has no effect: it applies only to Worker parameters");
+    }
+
+    /** Runs the fixture and returns the message of its one failure (test or container). */
+    private static String failureMessage(Class<?> fixture) {
+        EngineExecutionResults results = Fixtures.run(fixture);
+        List<Event> failed = results.allEvents().failed().list();
+        assertThat(failed).as("failed events of %s", fixture.getSimpleName()).hasSize(1);
+        Throwable t = failed.get(0).getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+        return t.getMessage();
+    }
+
+    // ------------------------------------------------------------------------------ fixtures
+
+    @Tag("fixture")
+    static class FinalEmptyFieldTestCase {
+        @GearmanServer
+        final EmbeddedGearmanServer server = null;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class WrongFieldTypeTestCase {
+        @GearmanServer
+        static String server;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class PrefilledWithAttributesTestCase {
+        @GearmanServer(unmatched = dev.gear.testkit.UnmatchedPolicy.FAIL_FAST, journalCapacity = 10)
+        static EmbeddedGearmanServer server = EmbeddedGearmanServer.builder().build();
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class ConstructorParameterTestCase {
+        ConstructorParameterTestCase(@GearmanServer EmbeddedGearmanServer server) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class ClientConstructorParameterTestCase {
+        @GearmanServer
+        static EmbeddedGearmanServer server;
+
+        ClientConstructorParameterTestCase(Client client) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class WrongParameterTypeTestCase {
+        @Test
+        void test(@GearmanServer Object server) {
+        }
+    }
+
+    @Tag("fixture")
+    static class TwoServersTestCase {
+        @GearmanServer
+        EmbeddedGearmanServer first;
+        @GearmanServer
+        EmbeddedGearmanServer second;
+
+        @Test
+        void test(Client client) {
+        }
+    }
+
+    @Tag("fixture")
+    @ExtendWith(GearExtension.class)
+    static class NoServerTestCase {
+        @Test
+        void test(Worker worker) {
+        }
+    }
+
+    @Tag("fixture")
+    static class ClientCertWithoutTlsTestCase {
+        @GearmanServer
+        static EmbeddedGearmanServer server;
+
+        @Test
+        void test(@ClientCert("alice") Client client) {
+        }
+    }
+
+    @Tag("fixture")
+    static class CanDoOnClientTestCase {
+        @GearmanServer
+        static EmbeddedGearmanServer server;
+
+        @Test
+        void test(@CanDo("x") Client client) {
+        }
+    }
+}
