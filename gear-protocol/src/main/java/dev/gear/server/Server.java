@@ -254,6 +254,15 @@ public final class Server implements AutoCloseable {
         }
 
         @Override
+        public void setAccepting(boolean accepting) {
+            List<Listener> copy;
+            synchronized (Server.this) {
+                copy = new ArrayList<>(listeners);
+            }
+            copy.forEach(l -> l.setAccepting(accepting));
+        }
+
+        @Override
         public void stop() {
             core.markStopping();
             loop.close();

@@ -396,21 +396,22 @@ class ServerTest {
         client.expect(PacketType.WORK_STATUS);
         client.expect(PacketType.WORK_COMPLETE);
         List<ServerEvent> seen = new ArrayList<>();
-        while (seen.size() < 7) {
+        while (seen.size() < 8) {
             ServerEvent e = events.poll(5, TimeUnit.SECONDS);
             assertThat(e).as("event %d after %s", seen.size(), seen).isNotNull();
             seen.add(e);
         }
         assertThat(seen.get(0)).isInstanceOf(ServerEvent.ConnectionOpened.class);
         assertThat(seen.get(1)).isInstanceOf(ServerEvent.ConnectionOpened.class);
-        ServerEvent.JobSubmitted submitted = (ServerEvent.JobSubmitted) seen.get(2);
+        assertThat(seen.get(2)).isEqualTo(new ServerEvent.CanDo(2, "f"));
+        ServerEvent.JobSubmitted submitted = (ServerEvent.JobSubmitted) seen.get(3);
         assertThat(submitted.handle()).isEqualTo(h);
         assertThat(submitted.precedence()).isEqualTo(Precedence.HIGH);
         assertThat(new String(submitted.payload(), StandardCharsets.UTF_8)).isEqualTo("in");
-        assertThat(seen.get(3)).isEqualTo(new ServerEvent.JobAssigned(h, "f", 2));
-        assertThat(seen.get(4)).isInstanceOf(ServerEvent.WorkData.class);
-        assertThat(seen.get(5)).isEqualTo(new ServerEvent.WorkStatus(h, "1", "2"));
-        assertThat(new String(((ServerEvent.JobCompleted) seen.get(6)).result(), StandardCharsets.UTF_8))
+        assertThat(seen.get(4)).isEqualTo(new ServerEvent.JobAssigned(h, "f", 2));
+        assertThat(seen.get(5)).isInstanceOf(ServerEvent.WorkData.class);
+        assertThat(seen.get(6)).isEqualTo(new ServerEvent.WorkStatus(h, "1", "2"));
+        assertThat(new String(((ServerEvent.JobCompleted) seen.get(7)).result(), StandardCharsets.UTF_8))
                 .isEqualTo("out");
     }
 }

@@ -24,8 +24,15 @@ public final class JobCriteria implements Predicate<RecordedJob> {
     private final String unique;
     private final Boolean background;
     private final Set<JobState> states;
+    private final String handle;
 
     private JobCriteria(String function, byte[] payload, String unique, Boolean background, Set<JobState> states) {
+        this(function, payload, unique, background, states, null);
+    }
+
+    private JobCriteria(String function, byte[] payload, String unique, Boolean background, Set<JobState> states,
+            String handle) {
+        this.handle = handle;
         this.function = function;
         this.payload = payload;
         this.unique = unique;
@@ -41,7 +48,7 @@ public final class JobCriteria implements Predicate<RecordedJob> {
 
     /** Only jobs whose arguments equal {@code payload}. */
     public JobCriteria withPayload(byte[] payload) {
-        return new JobCriteria(function, payload.clone(), unique, background, states);
+        return new JobCriteria(function, payload.clone(), unique, background, states, handle);
     }
 
     /** Only jobs whose arguments equal the UTF-8 encoding of {@code payload}. */
@@ -51,23 +58,28 @@ public final class JobCriteria implements Predicate<RecordedJob> {
 
     /** Only jobs with this unique id. */
     public JobCriteria withUnique(String unique) {
-        return new JobCriteria(function, payload, Objects.requireNonNull(unique, "unique"), background, states);
+        return new JobCriteria(function, payload, Objects.requireNonNull(unique, "unique"), background, states, handle);
+    }
+
+    /** Only the job with this handle. */
+    public JobCriteria withHandle(String handle) {
+        return new JobCriteria(function, payload, unique, background, states, Objects.requireNonNull(handle, "handle"));
     }
 
     /** Only background (or only foreground) jobs. */
     public JobCriteria background(boolean background) {
-        return new JobCriteria(function, payload, unique, background, states);
+        return new JobCriteria(function, payload, unique, background, states, handle);
     }
 
     /** Only jobs in one of these states. */
     public JobCriteria inState(JobState first, JobState... more) {
-        return new JobCriteria(function, payload, unique, background, EnumSet.of(first, more));
+        return new JobCriteria(function, payload, unique, background, EnumSet.of(first, more), handle);
     }
 
     /** Only jobs that ended (completed, failed, exception, cancelled or dropped). */
     public JobCriteria finished() {
         return new JobCriteria(function, payload, unique, background, EnumSet.of(JobState.COMPLETED,
-                JobState.FAILED, JobState.EXCEPTION, JobState.CANCELLED, JobState.DROPPED));
+                JobState.FAILED, JobState.EXCEPTION, JobState.CANCELLED, JobState.DROPPED), handle);
     }
 
     @Override
@@ -80,6 +92,9 @@ public final class JobCriteria implements Predicate<RecordedJob> {
         List<String> out = new ArrayList<>();
         if (!job.function().equals(function)) {
             out.add("function is '" + job.function() + "', expected '" + function + "'");
+        }
+        if (handle != null && !job.handle().equals(handle)) {
+            out.add("handle is " + job.handle() + ", expected " + handle);
         }
         if (payload != null && !job.payload().contentEquals(payload)) {
             int at = job.payload().firstDifference(payload);
@@ -109,6 +124,9 @@ public final class JobCriteria implements Predicate<RecordedJob> {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("a job for function '").append(function).append('\'');
+        if (handle != null) {
+            sb.append(" with handle ").append(handle);
+        }
         if (payload != null) {
             sb.append(" with payload ").append(Payload.of(payload));
         }

@@ -4,6 +4,7 @@ import dev.gear.testkit.internal.StubRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -16,6 +17,10 @@ import java.util.function.Predicate;
  * admin {@code workers} list show it as a worker (its {@link Peer#stub()} is true), and unique-id
  * coalescing, priorities and worker-loss handling all apply as for any worker.
  *
+ * <p>The stub registers with the server when its first rule is set (not when
+ * {@link EmbeddedGearmanServer#stub(String)} returns), and the {@code will…} call returns once
+ * the server knows it: a job submitted afterwards is answered by the rule.
+ *
  * <p>Rules: {@link #when(Predicate)} adds a conditional rule, checked in the order added; the
  * {@code will…} methods set the default rule. A job no rule matches is failed (WORK_FAIL) and
  * recorded as {@link JournalEvent.JobUnmatched}. Each rule may answer with a sequence of
@@ -26,9 +31,24 @@ import java.util.function.Predicate;
  */
 public final class StubbedFunction {
     private final StubRules rules;
+    private final Runnable register;
+    private final AtomicBoolean registered = new AtomicBoolean();
 
-    StubbedFunction(StubRules rules) {
+    /** {@code register} announces the function to the server; run once, after the first rule is in place. */
+    StubbedFunction(StubRules rules, Runnable register) {
         this.rules = rules;
+        this.register = register;
+    }
+
+    /**
+     * Registers with the server once the first rule exists, so no job can reach the stub before it
+     * knows how to answer; returns after the server has processed the registration.
+     */
+    private StubbedFunction registered() {
+        if (registered.compareAndSet(false, true)) {
+            register.run();
+        }
+        return this;
     }
 
     /** The function name. */
@@ -64,7 +84,7 @@ public final class StubbedFunction {
     /** By default, answer the first job with {@code first}, the next ones with {@code then} in order; the last repeats. */
     public StubbedFunction willRespond(StubResponse first, StubResponse... then) {
         rules.setDefault(sequence(first, then));
-        return this;
+        return registered();
     }
 
     /** Starts a conditional rule for jobs whose payload satisfies {@code payloadMatches}. */
@@ -102,7 +122,7 @@ public final class StubbedFunction {
 
         public StubbedFunction willRespond(StubResponse first, StubResponse... then) {
             rules.addConditional(when, sequence(first, then));
-            return StubbedFunction.this;
+            return registered();
         }
     }
 

@@ -5,6 +5,9 @@ public interface ServerControl {
     /** Closes the listening sockets; open connections stay. */
     void stopAccepting();
 
+    /** Pauses or resumes accepting; the sockets stay bound and new connects wait in the backlog. */
+    void setAccepting(boolean accepting);
+
     /** Ends the server: every connection and the loop. */
     void stop();
 }

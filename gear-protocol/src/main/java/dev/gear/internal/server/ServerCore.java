@@ -69,6 +69,17 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         return loop;
     }
 
+    /** The open connection numbered {@code id}, or {@code null}; loop thread (test kit fault injection). */
+    public NioConnection connection(long id) {
+        Peer p = peers.get(id);
+        return p == null ? null : p.connection;
+    }
+
+    /** Stops or resumes accepting connections without unbinding; loop thread (test kit). */
+    public void setAccepting(boolean accepting) {
+        control.setAccepting(accepting);
+    }
+
     ServerConfig config() {
         return config;
     }
@@ -91,7 +102,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         peers.put(peer.id, peer);
         LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
         if (hasListeners()) {
-            emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress()));
+            emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress(), peer.subject));
         }
         return this;
     }
@@ -130,6 +141,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     @Override
     public void onLine(NioConnection connection, String line) {
         Peer peer = (Peer) connection.attachment();
+        if (hasListeners()) {
+            emit(new ServerEvent.AdminCommand(peer.id, line));
+        }
         connection.sendText(admin.execute(peer, line));
     }
 
@@ -223,9 +237,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         String key = Bytes.key(name);
         if (!config.permissions().canRegister(peer.subject, Bytes.display(key))) {
             LOG.info("ACL: {} (subject {}) may not register {}; CAN_DO ignored", peer, peer.subject, Bytes.display(key));
+            if (hasListeners()) {
+                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "register", Bytes.display(key)));
+            }
             return;
         }
         FunctionEntry f = function(key);
+        if (hasListeners()) {
+            emit(new ServerEvent.CanDo(peer.id, f.displayName()));
+        }
         peer.functions.merge(f, 1, Integer::sum);
         f.workers.add(peer);
         f.registrations++;
@@ -275,6 +295,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (count != null) {
             f.registrations -= count;
             f.workers.remove(peer);
+            if (hasListeners()) {
+                emit(new ServerEvent.CantDo(peer.id, f.displayName()));
+            }
         }
         peer.timeouts.remove(f);
     }
@@ -383,6 +406,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         }
         String key = Bytes.key(name);
         if (!config.permissions().canInvoke(peer.subject, Bytes.display(key))) {
+            if (hasListeners()) {
+                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "invoke", Bytes.display(key)));
+            }
             error(peer, "0", "Permission denied by ACL");
             return;
         }

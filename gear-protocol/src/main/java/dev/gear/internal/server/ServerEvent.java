@@ -6,8 +6,24 @@ import java.net.InetSocketAddress;
 /** Something the server did; immutable (byte arrays are copies owned by the event). */
 public sealed interface ServerEvent {
 
-    /** A connection was accepted. */
-    record ConnectionOpened(long connectionId, InetSocketAddress remoteAddress) implements ServerEvent {
+    /** A connection was accepted; {@code subject} is its TLS client certificate's CN, or {@code null}. */
+    record ConnectionOpened(long connectionId, InetSocketAddress remoteAddress, String subject) implements ServerEvent {
+    }
+
+    /** A worker registered a function (CAN_DO, CAN_DO_TIMEOUT) and the ACL allowed it. */
+    record CanDo(long connectionId, String function) implements ServerEvent {
+    }
+
+    /** A worker's registration ended (CANT_DO, RESET_ABILITIES, or its connection closed). */
+    record CantDo(long connectionId, String function) implements ServerEvent {
+    }
+
+    /** The ACL refused {@code action} ({@code register} or {@code invoke}) on {@code target}. */
+    record AclDenied(long connectionId, String subject, String action, String target) implements ServerEvent {
+    }
+
+    /** An administrative text command arrived. */
+    record AdminCommand(long connectionId, String command) implements ServerEvent {
     }
 
     /** A connection is gone. */

@@ -1,6 +1,8 @@
 package dev.gear.testkit.internal;
 
 import dev.gear.testkit.JobCriteria;
+import dev.gear.testkit.JournalEvent;
+import dev.gear.testkit.Peer;
 import dev.gear.testkit.Journal;
 import dev.gear.testkit.PayloadFormat;
 import dev.gear.testkit.RecordedJob;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +24,8 @@ import java.util.function.Supplier;
 public final class JournalWaits {
     private final EventJournal journal;
     private final double multiplier;
+    /** Key in {@link #taken} for {@link #takeConnection}; NUL cannot start a function name on the wire. */
+    private static final String CONNECTIONS = "\0connections";
     /** Per function, the submission sequence of the last job handed out by {@link #takeJob}. */
     private final Map<String, Long> taken = new HashMap<>();
 
@@ -76,6 +81,37 @@ public final class JournalWaits {
                 },
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for a new job for function '" + function
                         + "' (already taken: " + takenCount(j, function) + ").\n" + seenJobs(j));
+    }
+
+    /**
+     * Returns the next connection opened by a peer (not one {@code exclude} rejects) that this
+     * method has not returned yet, waiting for it if needed.
+     */
+    public Peer takeConnection(Duration timeout, Predicate<Peer> exclude) {
+        return journal.await(scale(timeout),
+                j -> {
+                    synchronized (taken) {
+                        long after = taken.getOrDefault(CONNECTIONS, 0L);
+                        Optional<JournalEvent.ConnectionOpened> next = j.events(JournalEvent.ConnectionOpened.class)
+                                .stream().filter(e -> e.sequence() > after && !exclude.test(e.peer())).findFirst();
+                        next.ifPresent(e -> taken.put(CONNECTIONS, e.sequence()));
+                        return next.map(JournalEvent.ConnectionOpened::peer);
+                    }
+                },
+                j -> "Timed out " + describeTimeout(timeout) + " waiting for a new connection. Connections seen:\n"
+                        + j.events(JournalEvent.ConnectionOpened.class).stream().map(e -> "  #" + e.sequence() + " "
+                                + e.peer()).collect(java.util.stream.Collectors.joining("\n")));
+    }
+
+    /** Waits until the journal holds an event of {@code kind} satisfying {@code condition}; returns the first. */
+    public <T extends JournalEvent> T awaitEvent(Class<T> kind, Predicate<? super T> condition, Duration timeout) {
+        return journal.await(scale(timeout),
+                j -> j.events(kind).stream().filter(condition).findFirst(),
+                j -> "Timed out " + describeTimeout(timeout) + " waiting for a matching " + kind.getSimpleName()
+                        + " event. Events of that kind seen: " + j.events(kind).size() + "\n"
+                        + j.events(kind).stream().map(e -> "  " + JournalDump.line(e, PayloadFormat.AUTO))
+                                .collect(java.util.stream.Collectors.joining("\n"))
+                        + (j.dropped() > 0 ? "\n(" + j.dropped() + " older event(s) dropped)" : ""));
     }
 
     /** Waits for any condition, re-checked on every journal change. */

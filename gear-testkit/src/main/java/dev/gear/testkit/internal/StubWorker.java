@@ -110,11 +110,19 @@ public final class StubWorker implements ConnectionHandler {
         });
     }
 
+    /** Connects (if needed) and registers every stub; completes once the server processed it. */
+    public CompletableFuture<Void> reconnect() {
+        return onConnection(c -> {
+        });
+    }
+
     /** Drops the connection (server restart); the next call connects again and re-registers. */
     public CompletableFuture<Void> disconnect() {
         return loop.submit(() -> {
             if (connection != null) {
-                connection.close("test kit stub worker disconnecting");
+                NioConnection c = connection;
+                connection = null;
+                c.close("test kit stub worker disconnecting");
             }
             connection = null;
             connecting = null;
@@ -280,6 +288,11 @@ public final class StubWorker implements ConnectionHandler {
             CompletableFuture<Void> f;
             while ((f = echoes.poll()) != null) {
                 f.completeExceptionally(new IllegalStateException("stub worker connection closed: " + reason));
+            }
+            if (!stubs.isEmpty()) {
+                // Lost by a fault or a dropped connection, not by disconnect(): come back, as a
+                // real worker library would, so the stubs keep answering.
+                connected();
             }
         }
     }
