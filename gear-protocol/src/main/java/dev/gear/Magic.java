@@ -1,7 +1,5 @@
 package dev.gear;
 
-import java.util.Arrays;
-
 /** The four bytes that open every binary packet: {@code \0REQ} toward a server, {@code \0RES} from it. */
 public enum Magic {
     /** Packets sent to a server (by clients and workers). */
@@ -34,8 +32,9 @@ public enum Magic {
         return null;
     }
 
+    /** Renders as on the wire, for example {@code \0REQ}. */
     @Override
     public String toString() {
-        return name() + Arrays.toString(bytes);
+        return "\\0" + name();
     }
 }

@@ -1,0 +1,218 @@
+package dev.gear.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * gearmand as a child process on 127.0.0.1, for one test or one scenario: started in the
+ * foreground with its log and pid files in a private temporary directory, stopped by its own PID.
+ *
+ * <p>gearmand cannot bind port 0 and report the port, and when its port is taken it retries
+ * {@code bind()} silently instead of failing. So {@link #start(String...)} picks a port that is free
+ * at that moment, waits (with a deadline) until the port accepts connections, then asks
+ * {@code getpid} on it: if the answer is not our child's PID, another process won the race for the
+ * port, and we stop our child and try another port.
+ */
+public final class GearmandProcess implements ServerUnderTest {
+    /** Where Debian's {@code gearman-job-server} installs the server. */
+    public static final Path BINARY = Path.of("/usr/sbin/gearmand");
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int PORT_ATTEMPTS = 5;
+    private static final int LOG_TAIL_LINES = 30;
+
+    private final Process process;
+    private final int port;
+    private final Path directory;
+    private final List<String> command;
+    private boolean closed;
+
+    private GearmandProcess(Process process, int port, Path directory, List<String> command) {
+        this.process = process;
+        this.port = port;
+        this.directory = directory;
+        this.command = command;
+    }
+
+    /** Why gearmand cannot run here, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        return Files.isExecutable(BINARY) ? Optional.empty()
+                : Optional.of(BINARY + " is missing (apt-get install gearman-job-server)");
+    }
+
+    /**
+     * Starts gearmand with the suite's standard flags plus {@code extraArgs} (e.g.
+     * {@code "--job-retries=2"}) and returns once it accepts connections on its port.
+     *
+     * @throws IllegalStateException when it does not come up, with the tail of its log
+     */
+    public static GearmandProcess start(String... extraArgs) throws IOException {
+        Path directory = Files.createTempDirectory("gearmand-it-");
+        try {
+            for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+                GearmandProcess started = tryPort(LoopbackPorts.pickFree(), directory, extraArgs);
+                if (started != null) {
+                    return started;
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            deleteRecursively(directory);
+            throw e;
+        }
+        deleteRecursively(directory);
+        throw new IllegalStateException("gearmand: another process took the chosen port " + PORT_ATTEMPTS
+                + " times in a row, between our probe and gearmand's bind");
+    }
+
+    /** The running server, or null when another process answers on {@code port}. */
+    private static GearmandProcess tryPort(int port, Path directory, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                BINARY.toString(),
+                "--listen=" + LoopbackPorts.HOST,
+                "--port=" + port,
+                "--threads=1",
+                "--backlog=1024",
+                "--log-file=" + directory.resolve("gearmand-" + port + ".log"),
+                "--verbose=WARNING",
+                "--pid-file=" + directory.resolve("gearmand-" + port + ".pid")));
+        command.addAll(Arrays.asList(extraArgs));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("gearmand-" + port + ".out").toFile())
+                .start();
+        GearmandProcess candidate = new GearmandProcess(process, port, directory, command);
+        try {
+            ProcessPolling.awaitPort(process, LoopbackPorts.HOST, port, START_TIMEOUT);
+        } catch (IllegalStateException e) {
+            String diagnostics = candidate.diagnostics();
+            candidate.stopProcess();
+            throw new IllegalStateException("gearmand did not start: " + e.getMessage() + "\n" + diagnostics, e);
+        }
+        if (candidate.pidAnsweringOnPort() != process.pid()) {
+            candidate.stopProcess();
+            return null;
+        }
+        return candidate;
+    }
+
+    private long pidAnsweringOnPort() {
+        try (RawConnection admin = RawConnection.open(LoopbackPorts.HOST, port)) {
+            String reply = admin.adminLine("getpid");
+            return Long.parseLong(reply.substring("OK ".length()).trim());
+        } catch (RuntimeException | AssertionError notGearmandOrNotOurs) {
+            return -1;
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.GEARMAND;
+    }
+
+    @Override
+    public String name() {
+        return "gearmand";
+    }
+
+    @Override
+    public String host() {
+        return LoopbackPorts.HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public long processId() {
+        return process.pid();
+    }
+
+    /** The command line it was started with. */
+    public List<String> command() {
+        return List.copyOf(command);
+    }
+
+    /** Whether the process is still running (false after a crash or {@link #close()}). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last lines of its log file and of its stdout/stderr, for failure messages. */
+    @Override
+    public String diagnostics() {
+        return (process.isAlive() ? "" : "exited with status " + process.exitValue() + "\n")
+                + "command: " + String.join(" ", command) + "\n"
+                + tail(directory.resolve("gearmand-" + port + ".log"), "log")
+                + tail(directory.resolve("gearmand-" + port + ".out"), "stdout/stderr");
+    }
+
+    /** Stops it with SIGTERM (gearmand's clean shutdown), SIGKILL if that is ignored, and cleans up. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stopProcess();
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    private void stopProcess() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "gearmand pid " + process.pid() + " on " + LoopbackPorts.HOST + ":" + port;
+    }
+
+    private static String tail(Path file, String label) {
+        if (!Files.exists(file)) {
+            return "(no " + label + " file " + file + ")\n";
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return label + ": (empty)\n";
+            }
+            List<String> last = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+            return "last " + last.size() + " lines of " + label + " (" + file + "):\n" + String.join("\n", last) + "\n";
+        } catch (IOException e) {
+            return "(cannot read " + label + " " + file + ": " + e + ")\n";
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + directory, e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.gear.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A long-running {@code gearman -w} worker process, started by {@link GearmanTool#startWorker}.
+ * Closing it stops exactly this process (SIGTERM, then SIGKILL if needed) and removes its output file.
+ */
+public final class ToolWorker implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Process process;
+    private final List<String> command;
+    private final Path output;
+    private final GearmanTool tool;
+    private final Map<String, Integer> registrationsBefore;
+    private boolean closed;
+
+    ToolWorker(Process process, List<String> command, Path output, GearmanTool tool,
+            Map<String, Integer> registrationsBefore) {
+        this.process = process;
+        this.command = command;
+        this.output = output;
+        this.tool = tool;
+        this.registrationsBefore = registrationsBefore;
+    }
+
+    /**
+     * Returns once the server's {@code status} counts one more worker for each of this worker's
+     * functions than before it started. The worker process sends no signal when it has registered,
+     * so this polls the admin protocol (see {@link ProcessPolling}); it fails at once if the
+     * process dies.
+     */
+    public ToolWorker awaitRegistered(Duration timeout) {
+        try (RawConnection admin = tool.adminConnection()) {
+            ProcessPolling.awaitCondition(process, "gearman worker " + registrationsBefore.keySet()
+                    + " to register", timeout, () -> registrationsBefore.entrySet().stream()
+                    .allMatch(e -> GearmanTool.registeredWorkers(admin, e.getKey()) > e.getValue()));
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+        return this;
+    }
+
+    /** The worker's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Its command line and what it printed so far. */
+    public String diagnostics() {
+        String printed;
+        try {
+            printed = Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            printed = "(cannot read " + output + ": " + e + ")";
+        }
+        return "worker: " + String.join(" ", command) + "\n  alive: " + process.isAlive() + "\n  output: " + printed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
+        }
+    }
+}
