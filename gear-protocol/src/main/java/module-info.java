@@ -8,10 +8,15 @@
 module dev.gear.protocol {
     requires org.slf4j;
     requires jdk.net;
+    requires java.naming;
+    // Reads traditional (non-PKCS#8) PEM keys when present; never required.
+    requires static org.bouncycastle.pkix;
+    requires static org.bouncycastle.provider;
 
     exports dev.gear;
     exports dev.gear.server;
     exports dev.gear.internal.codec to dev.gear.testkit;
     exports dev.gear.internal.transport to dev.gear.testkit;
+    exports dev.gear.internal.tls to dev.gear.testkit;
     exports dev.gear.internal.server to dev.gear.testkit;
 }

@@ -3,7 +3,15 @@ package dev.gear.server;
 import dev.gear.ConnectionException;
 import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
+import dev.gear.SslContexts;
+import dev.gear.internal.server.AclPermissions;
 import dev.gear.internal.server.PermissionPolicy;
+import dev.gear.internal.server.StatsdReporter;
+import dev.gear.internal.transport.NioConnection;
+import dev.gear.internal.transport.TlsSettings;
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import dev.gear.internal.server.ServerAccess;
 import dev.gear.internal.server.ServerConfig;
 import dev.gear.internal.server.ServerControl;
@@ -55,6 +63,7 @@ public final class Server implements AutoCloseable {
 
     private final Builder options;
     private final ServerCore core;
+    private final StatsdReporter statsd;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final List<Listener> listeners = new ArrayList<>();
     private EventLoop loop;
@@ -62,9 +71,25 @@ public final class Server implements AutoCloseable {
 
     private Server(Builder options) {
         this.options = options;
+        this.statsd = options.statsdHost == null ? null
+                : StatsdReporter.create(options.statsdHost, options.statsdPort, options.statsdPrefix);
+        PermissionPolicy permissions = options.acl == null ? PermissionPolicy.ALLOW_ALL : new AclPermissions(options.acl);
         this.core = new ServerCore(new ServerConfig(options.maxUniqueLength, options.workerLossPolicy,
-                options.exceptionForwarding, options.handlePrefix, VERSION, PermissionPolicy.ALLOW_ALL,
-                connection -> null));
+                options.exceptionForwarding, options.handlePrefix, VERSION, permissions,
+                NioConnection::tlsSubject, statsd));
+        if (statsd != null) {
+            terminated.whenComplete((v, e) -> statsd.close());
+        }
+    }
+
+    /** The ACL this server enforces (changes apply at once, to live connections too), if it has one. */
+    public Optional<Acl> acl() {
+        return Optional.ofNullable(options.acl);
+    }
+
+    /** Whether clients must connect with TLS (and a client certificate). */
+    public boolean isTls() {
+        return options.sslContext != null;
     }
 
     /** A builder with gear's defaults: port 4730 on every local address. */
@@ -101,6 +126,8 @@ public final class Server implements AutoCloseable {
                 options.keepaliveInterval, options.keepaliveCount);
         ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize, options.maxAdminLineLength,
                 options.maxQueuedOutput);
+        TlsSettings tls = options.sslContext == null ? null
+                : TlsSettings.of(options.sslContext).withHandshakeTimeout(options.tlsHandshakeTimeout);
         int port = options.port;
         List<String> hosts = options.listenAddresses.isEmpty() ? List.of("") : options.listenAddresses;
         for (String host : hosts) {
@@ -108,7 +135,7 @@ public final class Server implements AutoCloseable {
             try {
                 InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port)
                         : new InetSocketAddress(InetAddress.getByName(host), port);
-                Listener listener = l.listen(address, options.backlog, settings, limits, core);
+                Listener listener = l.listen(address, options.backlog, settings, limits, tls, core);
                 listeners.add(listener);
                 // With port 0, every further address binds the port the first one got.
                 port = listener.address().getPort();
@@ -307,8 +334,73 @@ public final class Server implements AutoCloseable {
         private int keepaliveCount = SocketSettings.DEFAULTS.keepaliveCount();
         private String handlePrefix;
         private String serverId;
+        private SSLContext sslContext;
+        private Duration tlsHandshakeTimeout = TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Acl acl;
+        private String statsdHost;
+        private int statsdPort = StatsdReporter.DEFAULT_PORT;
+        private String statsdPrefix;
 
         private Builder() {
+        }
+
+        /**
+         * Serves TLS 1.3/1.2 only, with a client certificate signed by {@code sslCa} required (gear's
+         * {@code ssl_key}, {@code ssl_cert}, {@code ssl_ca}: as in gear, TLS needs all three). The
+         * files are read now; see {@link dev.gear.SslContexts#fromPem} for the formats.
+         *
+         * @throws dev.gear.ConfigurationException naming the file when one cannot be used
+         */
+        public Builder tls(Path sslKey, Path sslCert, Path sslCa) {
+            return tls(SslContexts.fromPem(Objects.requireNonNull(sslKey, "sslKey"),
+                    Objects.requireNonNull(sslCert, "sslCert"), Objects.requireNonNull(sslCa, "sslCa")));
+        }
+
+        /**
+         * Serves TLS 1.3/1.2 only with this context (its key identifies the server, its trust
+         * managers judge client certificates); a client certificate is required.
+         */
+        public Builder tls(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** A TLS handshake not finished within this time drops the connection (default 10 s). */
+        public Builder tlsHandshakeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("tlsHandshakeTimeout must be positive, was " + timeout);
+            }
+            this.tlsHandshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Enforces {@code acl} (gear's {@code acl}): deny by default, identity = the client
+         * certificate's common name, so it is meant for a TLS server (on plain TCP every checked
+         * action is denied). Denied CAN_DO is ignored, denied SUBMIT_* is answered with ERROR
+         * {@code Permission denied by ACL}, denied {@code cancel job} with
+         * {@code ERR PERMISSION_DENIED}; the {@code acl} admin commands change it at run time.
+         */
+        public Builder acl(Acl acl) {
+            this.acl = Objects.requireNonNull(acl, "acl");
+            return this;
+        }
+
+        /**
+         * Sends gear's statistics to statsd at {@code host:port} under {@code prefix} (null for
+         * none): per packet a timer and a counter {@code packet.<TYPE>}, and the gauges
+         * {@code queue.total}, {@code queue.running}, {@code queue.waiting}. The host is
+         * resolved when the server is built.
+         */
+        public Builder statsd(String host, int port, String prefix) {
+            this.statsdHost = Objects.requireNonNull(host, "host");
+            if (port <= 0 || port > 65535) {
+                throw new IllegalArgumentException("statsd port must be in [1, 65535], was " + port);
+            }
+            this.statsdPort = port;
+            this.statsdPrefix = prefix;
+            return this;
         }
 
         /** The port to listen on; 0 picks a free one, which {@link Server#port()} reports. */
@@ -460,6 +552,12 @@ public final class Server implements AutoCloseable {
             b.keepaliveCount = keepaliveCount;
             b.handlePrefix = handlePrefix;
             b.serverId = serverId;
+            b.sslContext = sslContext;
+            b.tlsHandshakeTimeout = tlsHandshakeTimeout;
+            b.acl = acl;
+            b.statsdHost = statsdHost;
+            b.statsdPort = statsdPort;
+            b.statsdPrefix = statsdPrefix;
             return b;
         }
 

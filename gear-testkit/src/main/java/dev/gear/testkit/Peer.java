@@ -8,7 +8,10 @@ import java.util.Objects;
  * @param connection the server's number for the connection (the first column of admin {@code workers})
  * @param address    the remote address as {@code host:port}
  * @param subject    the TLS client certificate's CN, or {@code null} on plain TCP
- * @param stub       whether this is the test kit's own stub worker rather than a peer under test
+ * @param stub       whether this is one of the test kit's own connections (the stub worker or the
+ *                   test-side submitter) rather than a peer under test. The kit identifies its
+ *                   connections only once they are open, so their {@code ConnectionOpened} event
+ *                   still says {@code false}; every later event says {@code true}
  * @since 0.1
  */
 public record Peer(long connection, String address, String subject, boolean stub) {

@@ -134,6 +134,8 @@ abstract class ServerCapabilitiesContract {
                 .contains("ConnectionOpened", "CanDo", "JobSubmitted", "JobAssigned", "WorkStatus", "WorkData",
                         "WorkWarning", "JobCompleted");
         assertThat(journal.events()).extracting(JournalEvent::sequence).isSorted();
+        assertThat(journal.events(JournalEvent.JobCompleted.class).get(0).worker()).isEqualTo(done.worker());
+        assertThat(journal.events(JournalEvent.WorkData.class).get(0).worker()).isEqualTo(done.worker());
         assertThat(server.dumpJournal()).contains("JobCompleted").contains("result=\"done\"");
     }
 
@@ -257,6 +259,38 @@ abstract class ServerCapabilitiesContract {
         Job again = submitRetrying(client, new Job("echo", "2"));
         assertThat(again.waitForCompletion(T).dataAsString()).isEqualTo("2");
         assertThat(server.journal().events(JournalEvent.ConnectionClosed.class)).isNotEmpty();
+    }
+
+    @Test
+    void unmatchedSubmissionsFailFastOrAreReportedByPolicy() {
+        server.close();
+        server = configure(EmbeddedGearmanServer.builder().unmatchedPolicy(UnmatchedPolicy.FAIL_FAST)).build().start();
+        Client client = client();
+        Job orphan = client.submitJob(new Job("nobody", "x"));
+        assertThat(orphan.waitForCompletion(T).isFailure()).isTrue();
+        assertThat(server.awaitJob(JobCriteria.function("nobody").finished(), T).state()).isEqualTo(JobState.FAILED);
+        // The fail-fast registration is withdrawn: a real worker that comes later gets later jobs.
+        Worker worker = worker("nobody");
+        client.submitJob(new Job("nobody", "y"));
+        assertThat(worker.getJob(T).argumentsAsString()).isEqualTo("y");
+
+        server.close();
+        server = configure(EmbeddedGearmanServer.builder().unmatchedPolicy(UnmatchedPolicy.REPORT)).build().start();
+        client = client();
+        client.submitJob(new Job("nobody", "queued"), true, Precedence.NORMAL, T);
+        server.awaitEvent(JournalEvent.JobUnmatched.class, e -> e.function().equals("nobody"), T);
+        assertThat(server.snapshot().queuedJobs()).hasSize(1);
+        assertThatThrownBy(server::verifyNoUnmatchedJobs).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("1 did not").hasMessageContaining("nobody").hasMessageContaining("\"queued\"");
+    }
+
+    @Test
+    void adminCommandsAreJournaled() throws Exception {
+        try (Socket raw = rawSocket()) {
+            raw.getOutputStream().write("status\n".getBytes(StandardCharsets.US_ASCII));
+            JournalEvent.AdminCommand admin = server.awaitEvent(JournalEvent.AdminCommand.class, e -> true, T);
+            assertThat(admin.command()).isEqualTo("status");
+        }
     }
 
     // ------------------------------------------------------------------ faults

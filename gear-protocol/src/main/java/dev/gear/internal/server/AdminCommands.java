@@ -124,6 +124,7 @@ final class AdminCommands {
             return "ERR PERMISSION_DENIED\n";
         }
         core.cancel(job);
+        core.queueChanged();
         return "OK\n";
     }
 

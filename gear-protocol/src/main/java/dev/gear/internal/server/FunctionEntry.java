@@ -4,6 +4,7 @@ import dev.gear.Precedence;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ import java.util.Set;
  */
 final class FunctionEntry {
     final String name;
-    private final ArrayDeque<ServerJob>[] queues;
+    private final List<ArrayDeque<ServerJob>> queues = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
     /** Live queued jobs per priority (the deques may still hold removed ones). */
     final int[] queued = new int[3];
     final int[] running = new int[3];
@@ -30,10 +31,8 @@ final class FunctionEntry {
     /** Queued or running jobs by unique key. */
     final Map<String, ServerJob> byUnique = new HashMap<>();
 
-    @SuppressWarnings("unchecked")
     FunctionEntry(String name) {
         this.name = name;
-        queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     }
 
     String displayName() {
@@ -52,13 +51,13 @@ final class FunctionEntry {
     static final Precedence[] BY_RANK = {Precedence.HIGH, Precedence.NORMAL, Precedence.LOW};
 
     void enqueue(ServerJob job) {
-        queues[rank(job.precedence)].addLast(job);
+        queues.get(rank(job.precedence)).addLast(job);
         queued[rank(job.precedence)]++;
     }
 
     /** The oldest live job of priority {@code rank}, or null; drops removed jobs from the head. */
     ServerJob peek(int rank) {
-        ArrayDeque<ServerJob> q = queues[rank];
+        ArrayDeque<ServerJob> q = queues.get(rank);
         ServerJob head;
         while ((head = q.peekFirst()) != null && head.state != ServerJob.State.QUEUED) {
             q.pollFirst();
@@ -69,7 +68,7 @@ final class FunctionEntry {
     /** Takes {@code job}, which {@link #peek} just returned, off its queue. */
     void take(ServerJob job) {
         int r = rank(job.precedence);
-        ServerJob head = queues[r].pollFirst();
+        ServerJob head = queues.get(r).pollFirst();
         assert head == job;
         queued[r]--;
     }
@@ -81,7 +80,7 @@ final class FunctionEntry {
 
     /** Live queued jobs of priority {@code rank}, FIFO (for snapshots and admin output). */
     Iterable<ServerJob> queue(int rank) {
-        return () -> queues[rank].stream().filter(j -> j.state == ServerJob.State.QUEUED).iterator();
+        return () -> queues.get(rank).stream().filter(j -> j.state == ServerJob.State.QUEUED).iterator();
     }
 
     int totalQueued() {

@@ -12,8 +12,11 @@ import java.util.Set;
 final class Peer {
     final long id;
     final NioConnection connection;
-    /** The authenticated identity (TLS client certificate CN), {@code null} on plain TCP. */
-    final String subject;
+    /**
+     * The authenticated identity (TLS client certificate CN), {@code null} on plain TCP; set when
+     * the connection opens (after the TLS handshake).
+     */
+    String subject;
     String clientId;
     /** Registered functions with their registration count, in registration order. */
     final Map<FunctionEntry, Integer> functions = new LinkedHashMap<>();
@@ -28,10 +31,9 @@ final class Peer {
     /** Foreground jobs this connection waits for as a client. */
     final Set<ServerJob> waitingFor = new LinkedHashSet<>();
 
-    Peer(long id, NioConnection connection, String subject) {
+    Peer(long id, NioConnection connection) {
         this.id = id;
         this.connection = connection;
-        this.subject = subject;
     }
 
     InetSocketAddress remoteAddress() {

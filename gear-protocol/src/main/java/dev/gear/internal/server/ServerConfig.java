@@ -16,11 +16,12 @@ import java.util.function.Function;
  * @param version             what the {@code version} admin command reports
  * @param permissions         the ACL hook
  * @param subjectResolver     the authenticated identity of a new connection ({@code null} for plain TCP);
- *                            the TLS transport plugs in here
+ *                            asked once the connection is open (after its TLS handshake)
+ * @param statsd              where packet and queue statistics go, or {@code null}
  */
 public record ServerConfig(int maxUniqueLength, WorkerLossPolicy workerLossPolicy,
         ExceptionForwarding exceptionForwarding, String handlePrefix, String version, PermissionPolicy permissions,
-        Function<NioConnection, String> subjectResolver) {
+        Function<NioConnection, String> subjectResolver, StatsdReporter statsd) {
     public ServerConfig {
         Objects.requireNonNull(workerLossPolicy, "workerLossPolicy");
         Objects.requireNonNull(exceptionForwarding, "exceptionForwarding");

@@ -97,14 +97,23 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     @Override
     public ConnectionHandler accept(NioConnection connection) {
-        Peer peer = new Peer(nextPeerId++, connection, config.subjectResolver().apply(connection));
-        connection.attach(peer);
+        connection.attach(new Peer(nextPeerId++, connection));
+        return this;
+    }
+
+    /**
+     * The connection is usable: at once for plain TCP, after the handshake under TLS (a failed
+     * handshake never gets here, so the server never lists a connection it cannot talk to).
+     */
+    @Override
+    public void onOpen(NioConnection connection) {
+        Peer peer = (Peer) connection.attachment();
+        peer.subject = config.subjectResolver().apply(connection);
         peers.put(peer.id, peer);
         LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
         if (hasListeners()) {
             emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress(), peer.subject));
         }
-        return this;
     }
 
     @Override
@@ -121,6 +130,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             return; // the whole server is going; nothing to hand over
         }
         resetAbilities(peer);
+        reportQueue(); // after the loop below as well; cheap, and the gauges must follow losses
         WorkerLossPolicy policy = config.workerLossPolicy();
         for (ServerJob job : new ArrayList<>(peer.running)) {
             detachFromWorker(job);
@@ -136,6 +146,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             // A running job keeps running; with no listener left, its results go nowhere.
         }
         peer.waitingFor.clear();
+        reportQueue();
+    }
+
+    /** gear's statsd gauges: all jobs, running jobs, waiting jobs. */
+    private void reportQueue() {
+        StatsdReporter statsd = config.statsd();
+        if (statsd != null) {
+            statsd.queue(jobs.size(), runningJobs, jobs.size() - runningJobs);
+        }
     }
 
     @Override
@@ -162,6 +181,41 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        StatsdReporter statsd = config.statsd();
+        if (statsd == null) {
+            handlePacket(connection, packet);
+            return;
+        }
+        long start = System.nanoTime();
+        handlePacket(connection, packet);
+        statsd.packet(packet.type(), System.nanoTime() - start);
+        switch (packet.type()) {
+            case SUBMIT_JOB:
+            case SUBMIT_JOB_BG:
+            case SUBMIT_JOB_HIGH:
+            case SUBMIT_JOB_HIGH_BG:
+            case SUBMIT_JOB_LOW:
+            case SUBMIT_JOB_LOW_BG:
+            case SUBMIT_JOB_EPOCH:
+            case GRAB_JOB:
+            case GRAB_JOB_UNIQ:
+            case GRAB_JOB_ALL:
+            case WORK_COMPLETE:
+            case WORK_FAIL:
+            case WORK_EXCEPTION:
+                reportQueue(); // gear updates the gauges on submit, grab and finish
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Reports a queue change made outside a packet (admin {@code cancel job}). */
+    void queueChanged() {
+        reportQueue();
+    }
+
+    private void handlePacket(NioConnection connection, Packet packet) {
         Peer peer = (Peer) connection.attachment();
         PacketType type = packet.type();
         if (packet.magic() != Magic.REQ) {

@@ -110,6 +110,18 @@ public final class EventLoop implements AutoCloseable {
      */
     public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
             Acceptor acceptor) throws IOException {
+        return listen(address, backlog, settings, limits, null, acceptor);
+    }
+
+    /**
+     * Like {@link #listen(InetSocketAddress, int, SocketSettings, ConnectionLimits, Acceptor)}, with
+     * TLS when {@code tls} is not null: every accepted connection runs its handshake on the loop, and
+     * its handler's {@code onOpen} follows a finished handshake. A connection whose handshake fails
+     * or times out is closed (the handler sees {@code onClosed} with the reason, without
+     * {@code onOpen}); no other connection notices.
+     */
+    public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
+            TlsSettings tls, Acceptor acceptor) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -122,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
         Listener listener = new Listener(this, channel);
         submit(() -> {
             SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT,
-                    new AcceptAttachment(listener, settings, limits, acceptor));
+                    new AcceptAttachment(listener, settings, limits, tls, acceptor));
             listener.register(key);
             listeners.add(listener);
             return null;
@@ -136,13 +148,25 @@ public final class EventLoop implements AutoCloseable {
      */
     public CompletableFuture<NioConnection> connect(InetSocketAddress address, Duration timeout,
             SocketSettings settings, ConnectionLimits limits, ConnectionHandler handler) {
+        return connect(address, timeout, settings, limits, null, handler);
+    }
+
+    /**
+     * Like {@link #connect(InetSocketAddress, Duration, SocketSettings, ConnectionLimits, ConnectionHandler)},
+     * with TLS when {@code tls} is not null: the future completes after the handshake, and fails
+     * with a {@link ConnectionException} naming the reason when the handshake fails or does not
+     * finish within {@link TlsSettings#handshakeTimeout()}. The handler sees nothing of a
+     * connection that never opened.
+     */
+    public CompletableFuture<NioConnection> connect(InetSocketAddress address, Duration timeout,
+            SocketSettings settings, ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler) {
         CompletableFuture<NioConnection> result = new CompletableFuture<>();
-        execute(() -> startConnect(address, timeout, settings, limits, handler, result));
+        execute(() -> startConnect(address, timeout, settings, limits, tls, handler, result));
         return result;
     }
 
     private void startConnect(InetSocketAddress address, Duration timeout, SocketSettings settings,
-            ConnectionLimits limits, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
+            ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
         SocketChannel channel = null;
         try {
             if (address.isUnresolved()) {
@@ -151,7 +175,7 @@ public final class EventLoop implements AutoCloseable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             settings.applyTo(channel);
-            PendingConnect pending = new PendingConnect(channel, address, settings, limits, handler, result);
+            PendingConnect pending = new PendingConnect(channel, address, settings, limits, tls, handler, result);
             if (channel.connect(address)) {
                 finishConnect(pending, null);
                 return;
@@ -182,16 +206,12 @@ public final class EventLoop implements AutoCloseable {
                 pending.timeout.cancel();
             }
             NioConnection connection = new NioConnection(this, pending.channel, pending.handler,
-                    pending.limits.newDecoder(), pending.limits.maxQueuedOutput());
+                    pending.limits.newDecoder(), pending.limits.maxQueuedOutput(), pending.tls, true, pending.result);
             SelectionKey k = key != null ? key : pending.channel.register(selector, 0);
             k.attach(connection);
             connection.register(k);
             connections.add(connection);
-            if (pending.result.complete(connection)) {
-                connection.opened();
-            } else {
-                connection.close("connect abandoned by caller");
-            }
+            connection.start(); // completes pending.result once open (after the TLS handshake)
         } catch (IOException | RuntimeException e) {
             if (key != null) {
                 key.cancel();
@@ -200,6 +220,11 @@ public final class EventLoop implements AutoCloseable {
             pending.result.completeExceptionally(new ConnectionException(
                     "cannot connect to " + describe(pending.address) + ": " + e.getMessage(), e));
         }
+    }
+
+    /** The loop's receive buffer, free to use between reads (TLS unwraps into it). */
+    ByteBuffer scratch() {
+        return readBuffer;
     }
 
     void markDirty(NioConnection connection) {
@@ -315,13 +340,13 @@ public final class EventLoop implements AutoCloseable {
                 channel.configureBlocking(false);
                 att.settings.applyTo(channel);
                 NioConnection connection = new NioConnection(this, channel, null, att.limits.newDecoder(),
-                        att.limits.maxQueuedOutput());
+                        att.limits.maxQueuedOutput(), att.tls, false, null);
                 SelectionKey key = channel.register(selector, 0, connection);
                 connection.register(key);
                 connections.add(connection);
                 ConnectionHandler handler = att.acceptor.accept(connection);
                 connection.setHandler(handler);
-                connection.opened();
+                connection.start();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not set up an accepted connection: {}", e.toString());
                 closeQuietly(channel);
@@ -429,12 +454,15 @@ public final class EventLoop implements AutoCloseable {
         final Listener listener;
         final SocketSettings settings;
         final ConnectionLimits limits;
+        final TlsSettings tls;
         final Acceptor acceptor;
 
-        AcceptAttachment(Listener listener, SocketSettings settings, ConnectionLimits limits, Acceptor acceptor) {
+        AcceptAttachment(Listener listener, SocketSettings settings, ConnectionLimits limits, TlsSettings tls,
+                Acceptor acceptor) {
             this.listener = listener;
             this.settings = settings;
             this.limits = limits;
+            this.tls = tls;
             this.acceptor = acceptor;
         }
 
@@ -449,16 +477,19 @@ public final class EventLoop implements AutoCloseable {
         final InetSocketAddress address;
         final SocketSettings settings;
         final ConnectionLimits limits;
+        final TlsSettings tls;
         final ConnectionHandler handler;
         final CompletableFuture<NioConnection> result;
         Cancellable timeout;
 
         PendingConnect(SocketChannel channel, InetSocketAddress address, SocketSettings settings,
-                ConnectionLimits limits, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
+                ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler,
+                CompletableFuture<NioConnection> result) {
             this.channel = channel;
             this.address = address;
             this.settings = settings;
             this.limits = limits;
+            this.tls = tls;
             this.handler = handler;
             this.result = result;
         }

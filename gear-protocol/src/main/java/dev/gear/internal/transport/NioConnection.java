@@ -1,5 +1,6 @@
 package dev.gear.internal.transport;
 
+import dev.gear.ConnectionException;
 import dev.gear.Packet;
 import dev.gear.internal.codec.DecodeError;
 import dev.gear.internal.codec.DecodeListener;
@@ -12,6 +13,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * One non-blocking socket on an {@link EventLoop}: decodes what arrives and hands it to its
  * {@link ConnectionHandler}; queues what is sent and writes it in one gathering write at the end
  * of the loop turn. All methods must be called on the loop thread unless stated otherwise.
+ *
+ * <p>Plain connections read and write the socket directly. A TLS connection delegates both to its
+ * {@link TlsTransport}, which runs the handshake on the loop; the plain path pays one null check
+ * for it and nothing else.
  */
 public final class NioConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NioConnection.class);
@@ -30,18 +37,29 @@ public final class NioConnection {
     private final InetSocketAddress local;
     private final FrameDecoder decoder;
     private final long maxQueuedOutput;
-    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
     private final DecodeListener decodeListener = new Dispatch();
+    /** Null for a plain connection. */
+    private final TlsTransport tls;
+    /** Outgoing connections: completed once open (after the TLS handshake), failed if it never opens. */
+    private final CompletableFuture<NioConnection> openFuture;
     private SelectionKey key;
     private ConnectionHandler handler;
     private long queuedBytes;
     private boolean readPaused;
     private boolean closing;
     private boolean closed;
+    private boolean opened;
     private Object attachment;
 
     NioConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler, FrameDecoder decoder,
             long maxQueuedOutput) throws IOException {
+        this(loop, channel, handler, decoder, maxQueuedOutput, null, false, null);
+    }
+
+    NioConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler, FrameDecoder decoder,
+            long maxQueuedOutput, TlsSettings tlsSettings, boolean clientMode,
+            CompletableFuture<NioConnection> openFuture) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.handler = handler;
@@ -49,6 +67,46 @@ public final class NioConnection {
         this.maxQueuedOutput = maxQueuedOutput;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.openFuture = openFuture;
+        this.tls = tlsSettings == null ? null : new TlsTransport(this, tlsSettings, clientMode);
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    boolean isReadPaused() {
+        return readPaused;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    /** Whether this connection runs TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * The common name (CN) of the peer certificate's subject, the identity gear's ACLs use; null
+     * for a plain connection, before the handshake, or when the peer sent no certificate.
+     */
+    public String tlsSubject() {
+        return tls == null ? null : tls.peerSubject();
+    }
+
+    /** The TLS session (protocol, cipher suite, peer certificates); null for a plain connection. */
+    public SSLSession tlsSession() {
+        return tls == null ? null : tls.session();
     }
 
     void register(SelectionKey key) {
@@ -116,6 +174,11 @@ public final class NioConnection {
         }
     }
 
+    /** Bytes that left the output queue (written, or encrypted into the TLS buffer). */
+    void consumed(long bytes) {
+        queuedBytes -= bytes;
+    }
+
     private void enqueue(ByteBuffer buffer) {
         output.add(buffer);
         queuedBytes += buffer.remaining();
@@ -140,7 +203,7 @@ public final class NioConnection {
         }
         closing = true;
         closeReason = reason;
-        if (output.isEmpty()) {
+        if (output.isEmpty() && tls == null) {
             close(reason);
         } else {
             updateInterest();
@@ -168,6 +231,15 @@ public final class NioConnection {
             LOG.debug("closing {}: {}", this, e.toString());
         }
         loop.forget(this);
+        if (tls != null) {
+            tls.closed();
+        }
+        if (!opened && openFuture != null) {
+            // The caller never got this connection, so it learns why from the future, not onClosed.
+            openFuture.completeExceptionally(new ConnectionException("cannot connect to " + EventLoop.describe(remote)
+                    + ": " + reason));
+            return;
+        }
         try {
             handler.onClosed(this, reason);
         } catch (RuntimeException e) {
@@ -186,6 +258,10 @@ public final class NioConnection {
     }
 
     void onReadable(ByteBuffer scratch) {
+        if (tls != null) {
+            tls.onReadable(scratch);
+            return;
+        }
         for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
             scratch.clear();
             int n;
@@ -203,17 +279,28 @@ public final class NioConnection {
                 return;
             }
             scratch.flip();
-            decoder.decode(scratch, decodeListener);
-            if (decoder.failed() && !closed) {
-                closeAfterFlush("framing lost");
+            if (!deliver(scratch)) {
                 return;
             }
         }
     }
 
+    /** Decodes received (plain or decrypted) bytes; false once the connection stops reading. */
+    boolean deliver(ByteBuffer data) {
+        decoder.decode(data, decodeListener);
+        if (decoder.failed() && !closed) {
+            closeAfterFlush("framing lost");
+        }
+        return !closed && !closing;
+    }
+
     /** Writes as much as the socket takes; called by the loop at the end of a turn or on OP_WRITE. */
     void flush() {
         if (closed) {
+            return;
+        }
+        if (tls != null) {
+            tls.flush();
             return;
         }
         ByteBuffer[] batch = new ByteBuffer[Math.min(output.size(), MAX_BUFFERS_PER_WRITE)];
@@ -247,24 +334,46 @@ public final class NioConnection {
         updateInterest();
     }
 
-    private void updateInterest() {
+    void updateInterest() {
         if (key == null || !key.isValid()) {
             return;
         }
         int ops = 0;
-        if (!readPaused && !closing) {
-            ops |= SelectionKey.OP_READ;
-        }
-        if (!output.isEmpty()) {
-            ops |= SelectionKey.OP_WRITE;
+        if (tls != null) {
+            ops = tls.interestOps();
+        } else {
+            if (!readPaused && !closing) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (!output.isEmpty()) {
+                ops |= SelectionKey.OP_WRITE;
+            }
         }
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
     }
 
+    /** Starts the connection: open at once when plain, after the handshake under TLS. */
+    void start() {
+        if (tls != null) {
+            tls.begin();
+        } else {
+            opened();
+        }
+    }
+
     void opened() {
+        if (openFuture != null && !openFuture.complete(this)) {
+            opened = true;
+            close("connect abandoned by caller");
+            return;
+        }
+        opened = true;
         updateInterest();
+        if (!output.isEmpty()) {
+            loop.markDirty(this);
+        }
         try {
             handler.onOpen(this);
         } catch (RuntimeException e) {
@@ -275,7 +384,7 @@ public final class NioConnection {
 
     @Override
     public String toString() {
-        return "connection " + remote + " -> " + local;
+        return (tls != null ? "TLS connection " : "connection ") + remote + " -> " + local;
     }
 
     /** Routes decoder output to the handler, so a handler bug closes only this connection. */

@@ -33,6 +33,8 @@ public final class JournalRecorder implements ServerEventListener {
     private final Reactions reactions;
     private final Map<Long, Peer> peers = new HashMap<>();
     private final Map<String, String> functionOfHandle = new HashMap<>();
+    /** Who holds each running job, so WORK_* events name their worker. */
+    private final Map<String, Peer> workerOfHandle = new HashMap<>();
     /** function → connections registered for it; read from other threads by awaitWorkers. */
     private final Map<String, Set<Long>> workers = new ConcurrentHashMap<>();
     /** Local addresses of the test kit's stub worker connections, to mark their peers. */
@@ -107,29 +109,37 @@ public final class JournalRecorder implements ServerEventListener {
                 reactions.jobSubmitted(e, workerCount(s.function()) > 0);
             }
         } else if (event instanceof ServerEvent.JobAssigned a) {
+            Peer worker = peer(a.workerConnectionId(), null);
+            workerOfHandle.put(a.handle(), worker);
             JournalEvent.JobAssigned e = journal.append((seq, t) -> new JournalEvent.JobAssigned(seq, t,
-                    peer(a.workerConnectionId(), null), a.handle(), a.function()));
+                    worker, a.handle(), a.function()));
             reactions.jobAssigned(e);
         } else if (event instanceof ServerEvent.WorkData d) {
-            journal.append((seq, t) -> new JournalEvent.WorkData(seq, t, null, d.handle(), Payload.of(d.data())));
+            journal.append((seq, t) -> new JournalEvent.WorkData(seq, t, workerOfHandle.get(d.handle()), d.handle(), Payload.of(d.data())));
         } else if (event instanceof ServerEvent.WorkWarning w) {
-            journal.append((seq, t) -> new JournalEvent.WorkWarning(seq, t, null, w.handle(), Payload.of(w.data())));
+            journal.append((seq, t) -> new JournalEvent.WorkWarning(seq, t, workerOfHandle.get(w.handle()), w.handle(), Payload.of(w.data())));
         } else if (event instanceof ServerEvent.WorkStatus s) {
-            journal.append((seq, t) -> new JournalEvent.WorkStatus(seq, t, null, s.handle(),
+            journal.append((seq, t) -> new JournalEvent.WorkStatus(seq, t, workerOfHandle.get(s.handle()), s.handle(),
                     parse(s.numerator()), parse(s.denominator())));
         } else if (event instanceof ServerEvent.JobCompleted c) {
             String f = functionOfHandle.remove(c.handle());
-            journal.append((seq, t) -> new JournalEvent.JobCompleted(seq, t, null, c.handle(), f,
+            Peer w = workerOfHandle.remove(c.handle());
+            journal.append((seq, t) -> new JournalEvent.JobCompleted(seq, t, w, c.handle(), f,
                     Payload.of(c.result())));
         } else if (event instanceof ServerEvent.JobFailed x) {
             String f = functionOfHandle.remove(x.handle());
-            journal.append((seq, t) -> new JournalEvent.JobFailed(seq, t, null, x.handle(), f, x.reason()));
+            Peer held = workerOfHandle.remove(x.handle());
+            // Only a WORK_FAIL comes from the worker; otherwise the server failed the job itself.
+            Peer w = "worker sent WORK_FAIL".equals(x.reason()) ? held : null;
+            journal.append((seq, t) -> new JournalEvent.JobFailed(seq, t, w, x.handle(), f, x.reason()));
         } else if (event instanceof ServerEvent.JobException x) {
             String f = functionOfHandle.remove(x.handle());
-            journal.append((seq, t) -> new JournalEvent.JobException(seq, t, null, x.handle(), f,
+            Peer w = workerOfHandle.remove(x.handle());
+            journal.append((seq, t) -> new JournalEvent.JobException(seq, t, w, x.handle(), f,
                     Payload.of(x.data())));
         } else if (event instanceof ServerEvent.JobRequeued r) {
             String f = functionOfHandle.get(r.handle());
+            workerOfHandle.remove(r.handle());
             journal.append((seq, t) -> new JournalEvent.JobRequeued(seq, t, r.handle(), f, r.reason()));
         } else if (event instanceof ServerEvent.JobCancelled c) {
             String f = functionOfHandle.remove(c.handle());

@@ -1,0 +1,127 @@
+package dev.gear.internal.server;
+
+import dev.gear.server.Acl;
+import dev.gear.server.AclEntry;
+import dev.gear.server.AclException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@link PermissionPolicy} of a server with an {@link Acl}: deny by default, identity = the
+ * client certificate's CN (a plain connection has none, so it may do nothing checked), and the
+ * {@code acl} admin commands with gear's replies (gear-api.md §3.9), working as gear documents
+ * them (gear's Python 3 build answers every grant and revoke with {@code ERR UNKNOWN_ACL_VERB}).
+ */
+public final class AclPermissions implements PermissionPolicy {
+    private final Acl acl;
+
+    public AclPermissions(Acl acl) {
+        this.acl = Objects.requireNonNull(acl, "acl");
+    }
+
+    @Override
+    public boolean canRegister(String subject, String function) {
+        return acl.canRegister(subject, function);
+    }
+
+    @Override
+    public boolean canInvoke(String subject, String function) {
+        return acl.canInvoke(subject, function);
+    }
+
+    @Override
+    public String aclCommand(String subject, List<String> words) {
+        String command = words.size() < 2 ? "" : words.get(1).toLowerCase(java.util.Locale.ROOT);
+        switch (command) {
+            case "list":
+                return list();
+            case "grant":
+                return grant(subject, words);
+            case "revoke":
+                if (words.size() < 4) {
+                    return usage("acl revoke <verb> <subject>");
+                }
+                return revoke(subject, words.get(2), words.get(3));
+            case "self-revoke":
+                if (words.size() < 3) {
+                    return usage("acl self-revoke <verb>");
+                }
+                return revoke(subject, words.get(2), subject);
+            default:
+                return "ERR UNKNOWN_COMMAND Unknown+ACL+command:+" + (words.size() < 2 ? "" : words.get(1)) + "\n";
+        }
+    }
+
+    /** {@code subject\tregister=<re|None>\tinvoke=<re|None>\tgrant=<True|False>} lines, sorted; gear's format. */
+    private String list() {
+        StringBuilder out = new StringBuilder();
+        for (AclEntry e : acl.getEntries()) {
+            out.append(e.subject()).append("\tregister=").append(e.register() == null ? "None" : e.register())
+                    .append("\tinvoke=").append(e.invoke() == null ? "None" : e.invoke())
+                    .append("\tgrant=").append(e.grant() ? "True" : "False").append('\n');
+        }
+        return out.append(".\n").toString();
+    }
+
+    private String grant(String caller, List<String> words) {
+        if (words.size() < 4 || (words.size() < 5 && !words.get(2).equalsIgnoreCase("grant"))) {
+            return usage("acl grant <verb> <subject> <pattern>");
+        }
+        if (!acl.canGrant(caller)) {
+            return "ERR PERMISSION_DENIED\n";
+        }
+        String verb = words.get(2).toLowerCase(java.util.Locale.ROOT);
+        String target = words.get(3);
+        // The pattern is the rest of the line (it may hold spaces).
+        String pattern = words.size() < 5 ? null : String.join(" ", words.subList(4, words.size()));
+        try {
+            switch (verb) {
+                case "invoke":
+                    acl.grantInvoke(target, pattern);
+                    break;
+                case "register":
+                    acl.grantRegister(target, pattern);
+                    break;
+                case "grant":
+                    acl.grantGrant(target);
+                    break;
+                default:
+                    return "ERR UNKNOWN_ACL_VERB\n";
+            }
+        } catch (AclException e) {
+            return "ERR UNABLE " + e.getMessage() + "\n";
+        }
+        return "OK\n";
+    }
+
+    /** Revoking one's own permissions needs no grant permission; anyone else's does. */
+    private String revoke(String caller, String verbWord, String target) {
+        if (target == null) {
+            return "ERR PERMISSION_DENIED\n"; // a connection without a certificate has no subject to revoke
+        }
+        if (!target.equals(caller) && !acl.canGrant(caller)) {
+            return "ERR PERMISSION_DENIED\n";
+        }
+        switch (verbWord.toLowerCase(java.util.Locale.ROOT)) {
+            case "invoke":
+                acl.revokeInvoke(target);
+                break;
+            case "register":
+                acl.revokeRegister(target);
+                break;
+            case "grant":
+                acl.revokeGrant(target);
+                break;
+            case "all":
+                acl.revokeAll(target);
+                break;
+            default:
+                return "ERR UNKNOWN_ACL_VERB\n";
+        }
+        return "OK\n";
+    }
+
+    private static String usage(String usage) {
+        return "ERR INVALID_ARGUMENTS " + usage.replace(' ', '+') + "\n";
+    }
+}

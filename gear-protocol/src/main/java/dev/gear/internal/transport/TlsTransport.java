@@ -1,0 +1,428 @@
+package dev.gear.internal.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link SSLEngine} between a {@link NioConnection} and its socket. Everything runs on the loop
+ * thread: the handshake (delegated tasks too: they are certificate checks and one signature, far
+ * below a millisecond with ECDSA), reads, and writes. One connection's handshake therefore never
+ * waits for another's, and a peer that never finishes is dropped by a timer.
+ *
+ * <p>Buffers: {@code netIn} holds ciphertext not yet unwrapped (kept in write mode);
+ * {@code netOut} holds ciphertext not yet written (kept in read mode). Plaintext is unwrapped into
+ * the loop's shared receive buffer and decoded at once, so there is no per-connection plaintext
+ * buffer. Writes stay batched: each wrap takes as many queued buffers as fill a TLS record, and
+ * several records collect in {@code netOut} before one socket write.
+ */
+final class TlsTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final int MAX_BUFFERS_PER_WRAP = 64;
+    private static final int RECORDS_PER_WRITE = 4;
+    private static final byte HANDSHAKE_RECORD = 0x16;
+    private static final byte ALERT_RECORD = 0x15;
+
+    private final NioConnection connection;
+    private final SSLEngine engine;
+    private final boolean clientMode;
+    private final Duration handshakeTimeout;
+    private final ByteBuffer[] batch = new ByteBuffer[MAX_BUFFERS_PER_WRAP];
+    private ByteBuffer netIn;
+    private ByteBuffer netOut;
+    private boolean started;
+    private boolean handshakeDone;
+    private boolean sawFirstByte;
+    private boolean failed;
+    private Cancellable timer;
+    private String peerSubject;
+    private boolean peerSubjectKnown;
+
+    TlsTransport(NioConnection connection, TlsSettings settings, boolean clientMode) {
+        this.connection = connection;
+        this.clientMode = clientMode;
+        this.handshakeTimeout = settings.handshakeTimeout();
+        InetSocketAddress peer = connection.remoteAddress();
+        // Host and port let a client resume sessions (and send SNI for a name); a server needs neither.
+        engine = clientMode
+                ? settings.context().createSSLEngine(peer.getHostString(), peer.getPort())
+                : settings.context().createSSLEngine();
+        engine.setUseClientMode(clientMode);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(settings.protocols().toArray(String[]::new));
+        if (!clientMode) {
+            parameters.setNeedClientAuth(settings.needClientAuth());
+        } else if (settings.verifyHostname()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        engine.setSSLParameters(parameters);
+        int packetSize = engine.getSession().getPacketBufferSize();
+        netIn = ByteBuffer.allocateDirect(packetSize);
+        netOut = ByteBuffer.allocateDirect(packetSize * RECORDS_PER_WRITE).flip();
+    }
+
+    /** Starts the handshake and its deadline; a client sends its hello now. */
+    void begin() {
+        started = true;
+        timer = connection.loop().schedule(handshakeTimeout, () -> {
+            if (!handshakeDone && !connection.isClosed()) {
+                fail("TLS handshake not finished within " + handshakeTimeout.toMillis() + " ms", false);
+            }
+        });
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            fail(TlsFailures.describe(e, clientMode), true);
+            return;
+        }
+        pump(connection.loop().scratch());
+    }
+
+    String peerSubject() {
+        if (!handshakeDone) {
+            return null;
+        }
+        if (!peerSubjectKnown) {
+            peerSubjectKnown = true;
+            try {
+                Certificate[] chain = engine.getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+                    peerSubject = CommonNames.of(((X509Certificate) chain[0]).getSubjectX500Principal());
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                peerSubject = null; // the peer sent no certificate (allowed when client auth is off)
+            }
+        }
+        return peerSubject;
+    }
+
+    SSLSession session() {
+        return handshakeDone ? engine.getSession() : engine.getHandshakeSession();
+    }
+
+    int interestOps() {
+        int ops = 0;
+        boolean reading = !connection.isClosing() && (!handshakeDone || !connection.isReadPaused());
+        if (reading) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (netOut.hasRemaining() || (handshakeDone && !connection.output.isEmpty())) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
+
+    void closed() {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    void onReadable(ByteBuffer scratch) {
+        for (int i = 0; i < 16 && !connection.isClosed() && !connection.isClosing(); i++) {
+            if (handshakeDone && connection.isReadPaused()) {
+                return;
+            }
+            int n;
+            try {
+                n = connection.channel().read(netIn);
+            } catch (IOException e) {
+                if (handshakeDone) {
+                    connection.close("read failed: " + e.getMessage());
+                } else {
+                    fail("connection lost during the TLS handshake: " + e.getMessage(), false);
+                }
+                return;
+            }
+            if (n < 0) {
+                if (handshakeDone) {
+                    connection.close("peer closed the connection");
+                } else {
+                    fail("peer closed the connection during the TLS handshake", false);
+                }
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (!sawFirstByte && !checkFirstByte()) {
+                return;
+            }
+            pump(scratch);
+        }
+    }
+
+    /** The loop's end-of-turn flush or OP_WRITE. */
+    void flush() {
+        pump(connection.loop().scratch());
+    }
+
+    /**
+     * A peer that speaks plaintext to a TLS port (or a server that answers a hello in plaintext)
+     * gets a precise reason instead of the engine's "unrecognized SSL message".
+     */
+    private boolean checkFirstByte() {
+        sawFirstByte = true;
+        byte first = netIn.get(0);
+        if (first == HANDSHAKE_RECORD || (clientMode && first == ALERT_RECORD)) {
+            return true;
+        }
+        String shown = String.format("0x%02x", first & 0xff)
+                + (first >= 0x20 && first < 0x7f ? " '" + (char) first + "'" : "");
+        fail(clientMode
+                ? "server answered in plaintext (first byte " + shown + "): not a TLS port?"
+                : "plaintext on TLS port (first byte " + shown + ", expected a TLS handshake record 0x16)", false);
+        return false;
+    }
+
+    /**
+     * Moves everything that can move: handshake steps, received records into the decoder, queued
+     * output into records, records onto the socket. Stops when the engine needs peer bytes or the
+     * socket is full.
+     */
+    private void pump(ByteBuffer scratch) {
+        if (!started || connection.isClosed()) {
+            return;
+        }
+        try {
+            unwrapAvailable(scratch);
+            if (connection.isClosed()) {
+                return;
+            }
+            if (handshakeDone && !wrapOutput()) {
+                connection.updateInterest(); // socket full: OP_WRITE brings us back
+                return;
+            }
+            if (!writeNet()) {
+                connection.updateInterest();
+                return;
+            }
+            if (connection.isClosing() && connection.output.isEmpty()) {
+                sendCloseNotify();
+                connection.close(connection.closeReason());
+                return;
+            }
+            connection.updateInterest();
+        } catch (SSLException e) {
+            fail(TlsFailures.describe(e, clientMode), true);
+        } catch (IOException e) {
+            connection.close("write failed: " + e.getMessage());
+        }
+    }
+
+    /** Runs handshake steps and unwraps received records until more peer bytes are needed. */
+    private void unwrapAvailable(ByteBuffer scratch) throws IOException {
+        netIn.flip();
+        try {
+            while (!connection.isClosed()) {
+                HandshakeStatus status = engine.getHandshakeStatus();
+                if (status == HandshakeStatus.NEED_TASK) {
+                    runDelegatedTasks();
+                    continue;
+                }
+                if (status == HandshakeStatus.NEED_WRAP) {
+                    if (!wrapHandshake()) {
+                        return; // netOut full and socket full: wait for OP_WRITE
+                    }
+                    continue;
+                }
+                if (status == HandshakeStatus.NOT_HANDSHAKING && !handshakeDone) {
+                    handshakeFinished();
+                    continue;
+                }
+                if (!netIn.hasRemaining() || (handshakeDone && connection.isReadPaused())) {
+                    return;
+                }
+                scratch.clear();
+                SSLEngineResult result = engine.unwrap(netIn, scratch);
+                if (result.getHandshakeStatus() == HandshakeStatus.FINISHED && !handshakeDone) {
+                    handshakeFinished();
+                }
+                if (result.bytesProduced() > 0) {
+                    scratch.flip();
+                    if (!connection.deliver(scratch)) {
+                        return;
+                    }
+                }
+                switch (result.getStatus()) {
+                    case BUFFER_UNDERFLOW:
+                        growNetInIfFull();
+                        return;
+                    case BUFFER_OVERFLOW:
+                        throw new SSLException("TLS record larger than the receive buffer ("
+                                + scratch.capacity() + " bytes)");
+                    case CLOSED:
+                        if (handshakeDone) {
+                            connection.close("peer closed the TLS session");
+                        } else {
+                            fail("peer closed the TLS session during the handshake", true);
+                        }
+                        return;
+                    default:
+                        break;
+                }
+            }
+        } finally {
+            if (!connection.isClosed()) {
+                netIn.compact();
+            }
+        }
+    }
+
+    private void growNetInIfFull() {
+        if (netIn.position() == 0 && netIn.limit() == netIn.capacity()) {
+            // The session may have negotiated larger records than the first estimate.
+            int size = Math.max(netIn.capacity() * 2, engine.getSession().getPacketBufferSize());
+            ByteBuffer bigger = ByteBuffer.allocateDirect(size);
+            bigger.put(netIn);
+            bigger.flip();
+            netIn = bigger;
+        }
+    }
+
+    private void runDelegatedTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    private void handshakeFinished() {
+        handshakeDone = true;
+        if (timer != null) {
+            timer.cancel();
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("TLS handshake with {} done: {} {}, peer {}", connection.remoteAddress(),
+                    engine.getSession().getProtocol(), engine.getSession().getCipherSuite(), peerSubject());
+        }
+        connection.opened();
+    }
+
+    /** Produces handshake bytes into {@code netOut}; false when there is no room even after a write. */
+    private boolean wrapHandshake() throws IOException {
+        if (!ensureRoom()) {
+            return false;
+        }
+        netOut.compact();
+        SSLEngineResult result;
+        try {
+            result = engine.wrap(EMPTY, netOut);
+        } finally {
+            netOut.flip();
+        }
+        if (result.getHandshakeStatus() == HandshakeStatus.FINISHED && !handshakeDone) {
+            handshakeFinished();
+        }
+        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+            throw new SSLException("TLS session closed while handshaking");
+        }
+        return true;
+    }
+
+    /** Encrypts queued output; false when the socket is full and output remains. */
+    private boolean wrapOutput() throws IOException {
+        while (!connection.output.isEmpty() && !connection.isClosed()) {
+            if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+                return true; // a post-handshake message (key update, ticket) goes first; pump comes back
+            }
+            if (!ensureRoom()) {
+                return false;
+            }
+            int count = 0;
+            for (ByteBuffer b : connection.output) {
+                if (count == batch.length) {
+                    break;
+                }
+                batch[count++] = b;
+            }
+            netOut.compact();
+            SSLEngineResult result;
+            try {
+                result = engine.wrap(batch, 0, count, netOut);
+            } finally {
+                netOut.flip();
+                java.util.Arrays.fill(batch, 0, count, null);
+            }
+            connection.consumed(result.bytesConsumed());
+            while (!connection.output.isEmpty() && !connection.output.peekFirst().hasRemaining()) {
+                connection.output.pollFirst();
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS session closed");
+            }
+        }
+        return true;
+    }
+
+    /** Makes room for one more record in {@code netOut}, writing to the socket if needed. */
+    private boolean ensureRoom() throws IOException {
+        int needed = engine.getSession().getPacketBufferSize();
+        if (netOut.capacity() - netOut.remaining() >= needed) {
+            return true;
+        }
+        if (!writeNet()) {
+            return netOut.capacity() - netOut.remaining() >= needed;
+        }
+        if (netOut.capacity() < needed) {
+            netOut = ByteBuffer.allocateDirect(needed * RECORDS_PER_WRITE).flip();
+        }
+        return true;
+    }
+
+    /** Writes pending ciphertext; true once all of it is out. */
+    private boolean writeNet() throws IOException {
+        while (netOut.hasRemaining()) {
+            if (connection.channel().write(netOut) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void sendCloseNotify() {
+        try {
+            engine.closeOutbound();
+            netOut.compact();
+            try {
+                engine.wrap(EMPTY, netOut);
+            } finally {
+                netOut.flip();
+            }
+            writeNet();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("close_notify to {}: {}", connection.remoteAddress(), e.toString());
+        }
+    }
+
+    /**
+     * Ends a connection whose TLS failed: logs the reason, sends the alert the engine prepared (so
+     * the peer learns why), closes this connection only.
+     */
+    private void fail(String reason, boolean sendAlert) {
+        if (failed || connection.isClosed()) {
+            return;
+        }
+        failed = true;
+        if (sendAlert) {
+            sendCloseNotify();
+        }
+        String what = handshakeDone ? "TLS error" : "TLS handshake failed";
+        LOG.warn("{} with {} ({} side): {}", what, connection.remoteAddress(), clientMode ? "client" : "server", reason);
+        connection.close(what + ": " + reason);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.gear.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gear.Magic;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input gets an answer, costs no memory it did not bring, and never disturbs anybody else: a
+ * bystander connection keeps getting ECHO answers throughout.
+ */
+class HostileInputTest {
+    private static final byte[] REQ = Magic.REQ.bytes();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Server server;
+    private RawClient bystander;
+    private int echoes;
+
+    @BeforeEach
+    void start() {
+        server = Server.builder().port(0).listenAddress("127.0.0.1").build().start();
+        resources.add(server);
+        bystander = connect();
+        bystander.canDo("f");
+    }
+
+    private RawClient connect() {
+        RawClient c = RawClient.connect(server);
+        resources.add(0, c);
+        return c;
+    }
+
+    @AfterEach
+    void bystanderNeverNoticedAnything() throws Exception {
+        try {
+            assertBystanderServed();
+            assertThat(server.isRunning()).isTrue();
+            assertThat(server.snapshot().workers()).hasSize(1);
+        } finally {
+            for (AutoCloseable c : resources) {
+                c.close();
+            }
+        }
+    }
+
+    private void assertBystanderServed() {
+        String token = "still here " + (++echoes);
+        bystander.send(PacketType.ECHO_REQ, token).expect(PacketType.ECHO_RES, token);
+    }
+
+    @Test
+    void randomBytes() {
+        Random random = new Random(4730);
+        for (int i = 0; i < 40; i++) {
+            byte[] junk = new byte[1 + random.nextInt(3000)];
+            random.nextBytes(junk);
+            if (i % 2 == 0) {
+                junk[0] = 0; // half of them start like a binary header
+            }
+            try (RawClient hostile = RawClient.connect(server)) {
+                hostile.sendBytes(junk);
+                // Whatever it said, a barrier shows the server processed it; the connection may be gone.
+                try {
+                    hostile.sendBytes(Packet.request(PacketType.ECHO_REQ, "x").toBinary());
+                } catch (RuntimeException closedAlready) {
+                    // fine: framing was lost and the server closed it
+                }
+            }
+            assertBystanderServed();
+        }
+    }
+
+    @Test
+    void aTwoGibibyteDeclaredLengthIsRefusedBeforeAnythingIsAllocated() {
+        RawClient hostile = connect();
+        hostile.sendBytes(RawClient.header(REQ, PacketType.SUBMIT_JOB.code(), Integer.MIN_VALUE));
+        hostile.expectError("ARGUMENT_TOO_LARGE", "declares a 2147483648-byte body; the limit is 67108864 bytes");
+        hostile.expectClosed();
+    }
+
+    @Test
+    void declaredButUndeliveredBodiesCostOnlyWhatArrived() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        List<RawClient> hostile = new ArrayList<>();
+        for (int i = 0; i < 24; i++) { // 24 x 64 MiB declared would be 1.5 GiB
+            RawClient c = connect();
+            c.sendBytes(RawClient.header(REQ, PacketType.ECHO_REQ.code(), (64 << 20) - 1));
+            c.sendBytes(new byte[100]);
+            hostile.add(c);
+        }
+        assertBystanderServed();
+        bystander.sync();
+        assertThat(server.snapshot().connections()).hasSize(25);
+        long grown = rt.totalMemory() - rt.freeMemory() - before;
+        assertThat(grown).as("heap growth in bytes").isLessThan(256L << 20);
+    }
+
+    @Test
+    void aTruncatedHeaderLeftOpenHoldsNobodyUpAndCanStillBeCompleted() {
+        RawClient slow = connect();
+        byte[] echo = Packet.request(PacketType.ECHO_REQ, "finally").toBinary();
+        slow.sendBytes(Arrays.copyOf(echo, 5));
+        assertBystanderServed();
+        assertThat(server.snapshot().connections()).hasSize(2);
+        slow.sendBytes(Arrays.copyOfRange(echo, 5, echo.length));
+        slow.expect(PacketType.ECHO_RES, "finally");
+    }
+
+    @Test
+    void everyServerToClientTypeGetsInvalidCommandAndTheConnectionGoesOn() {
+        RawClient hostile = connect();
+        for (PacketType type : PacketType.values()) {
+            if (type.isAcceptedByServer()) {
+                continue;
+            }
+            byte[][] fields = new byte[type.fieldCount()][];
+            Arrays.fill(fields, "x".getBytes(StandardCharsets.UTF_8));
+            hostile.send(Packet.request(type, fields));
+            hostile.expectError("INVALID_COMMAND", "Command not expected: " + type);
+            assertBystanderServed();
+        }
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void unknownTypeNumbersAreAnsweredAndSkipped() {
+        RawClient hostile = connect();
+        for (int type : new int[] {0, 43, 99, -1}) {
+            hostile.sendBytes(RawClient.header(REQ, type, 3)).sendBytes("abc".getBytes(StandardCharsets.UTF_8));
+            hostile.expectError("INVALID_COMMAND", "Unknown packet type");
+        }
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void resMagicOnARequestIsRefusedButTheConnectionGoesOn() {
+        RawClient hostile = connect();
+        hostile.send(Packet.response(PacketType.SUBMIT_JOB, "f", "", "x"));
+        hostile.expectError("INVALID_MAGIC", "Request magic expected");
+        assertThat(server.snapshot().jobs()).isEmpty();
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void aMagicThatIsNeitherReqNorResLosesFramingAndCloses() {
+        RawClient hostile = connect();
+        hostile.sendBytes(RawClient.header(new byte[] {0, 'X', 'Y', 'Z'}, PacketType.ECHO_REQ.code(), 0));
+        hostile.expectError("INVALID_MAGIC", "got \\x00XYZ; framing is lost");
+        hostile.expectClosed();
+    }
+
+    @Test
+    void malformedBodiesAreAnsweredAndSkipped() {
+        RawClient hostile = connect();
+        // CAN_DO_TIMEOUT needs one NUL between function and timeout; SUBMIT_JOB two before its data.
+        hostile.send(Packet.of(Magic.REQ, PacketType.CAN_DO_TIMEOUT, "f1000".getBytes(StandardCharsets.UTF_8)));
+        hostile.expectError("INVALID_ARGUMENTS", "CAN_DO_TIMEOUT needs 1 NUL-separated argument");
+        hostile.send(Packet.of(Magic.REQ, PacketType.SUBMIT_JOB, "f\0x".getBytes(StandardCharsets.UTF_8)));
+        hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB needs 2");
+        hostile.send(PacketType.CAN_DO_TIMEOUT, "f", "soon");
+        hostile.expectError("INVALID_ARGUMENTS", "timeout in milliseconds");
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void unparsableAdminLinesGetErrAndAnOverlongLineClosesAfterTheAnswer() {
+        RawClient hostile = connect();
+        assertThat(hostile.admin("\u00ff\u00fe garbage \u0001")).startsWith("ERR UNKNOWN_COMMAND Unknown+server+command:+");
+        assertThat(hostile.admin("show")).isEqualTo("ERR UNKNOWN_SHOW_ARGUMENTS\n");
+        byte[] line = new byte[20_000];
+        Arrays.fill(line, (byte) 'a');
+        hostile.sendBytes(line);
+        assertThat(hostile.readLine()).isEqualTo("ERR LINE_TOO_LONG Text+line+longer+than+8192+bytes\n");
+        hostile.expectClosed();
+    }
+
+    @Test
+    void workPacketsForSomebodyElsesJobDoNotDisturbIt() {
+        RawClient client = connect();
+        String h = client.submit(PacketType.SUBMIT_JOB, "f", "", "x");
+        RawClient hostile = connect();
+        for (PacketType t : List.of(PacketType.WORK_COMPLETE, PacketType.WORK_DATA, PacketType.WORK_WARNING,
+                PacketType.WORK_EXCEPTION)) {
+            hostile.send(t, h, "forged");
+            hostile.expectError("JOB_NOT_FOUND", h);
+        }
+        assertThat(client.sync()).isEmpty();
+        assertThat(bystander.grab().fieldString(0)).isEqualTo(h);
+        bystander.send(PacketType.WORK_COMPLETE, h, "real");
+        client.expect(PacketType.WORK_COMPLETE, h, "real");
+    }
+}
