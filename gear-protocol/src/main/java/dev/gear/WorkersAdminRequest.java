@@ -21,17 +21,21 @@ public final class WorkersAdminRequest extends AdminRequest {
     protected void parse(List<String> lines) {
         List<WorkerRow> out = new ArrayList<>(lines.size());
         for (String line : lines) {
-            int colon = line.indexOf(" :");
+            // Tokens, not " :": an IPv6 peer ("::ffff:127.0.0.1") contains colons itself.
+            String[] t = line.trim().split(" +");
+            int colon = -1;
+            for (int i = 3; i < t.length; i++) {
+                if (t[i].equals(":")) {
+                    colon = i;
+                    break;
+                }
+            }
             if (colon < 0) {
-                throw new InvalidDataException("workers line lacks ' :': " + line);
+                throw new InvalidDataException("workers line needs 'fd ip client-id : functions...', got: " + line);
             }
-            String[] head = line.substring(0, colon).trim().split(" +", 3);
-            if (head.length != 3) {
-                throw new InvalidDataException("workers line needs 'fd ip client-id :', got: " + line);
-            }
-            String tail = line.substring(colon + 2).trim();
-            List<String> functions = tail.isEmpty() ? List.of() : Arrays.asList(tail.split(" +"));
-            out.add(new WorkerRow(parseInt(head[0], "fd", line), head[1], head[2], functions));
+            String clientId = String.join(" ", Arrays.asList(t).subList(2, colon));
+            List<String> functions = Arrays.asList(t).subList(colon + 1, t.length);
+            out.add(new WorkerRow(parseInt(t[0], "fd", line), t[1], clientId, functions));
         }
         rows = List.copyOf(out);
     }

@@ -72,7 +72,7 @@ public final class ClientCore implements ConnectionRole {
         byte[] handle = stripTrailingNuls(packet.field(0));
         state.created(handle, server);
         if (!state.isBackground()) {
-            related(server).computeIfAbsent(JobState.key(handle), k -> new ArrayList<>(1)).add(state);
+            related(server).computeIfAbsent(JobState.key(handle), k -> new Listeners()).add(state);
         }
         safely(() -> events.jobCreated(state.job()));
         return state.job();
@@ -130,13 +130,13 @@ public final class ClientCore implements ConnectionRole {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, List<JobState>> related(ServerConnection server) {
-        return (Map<String, List<JobState>>) server.roleState();
+    private static Map<String, Listeners> related(ServerConnection server) {
+        return (Map<String, Listeners>) server.roleState();
     }
 
     @Override
     public void onConnected(ServerConnection server) {
-        server.setRoleState(new HashMap<String, List<JobState>>());
+        server.setRoleState(new HashMap<String, Listeners>());
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
         for (String option : options) {
             // Reapplied without blocking anyone; the FIFO entry consumes the answer (gear has none).
@@ -177,63 +177,169 @@ public final class ClientCore implements ConnectionRole {
         }
         // gearmand's WORK_FAIL made from a WORK_EXCEPTION carries a NUL after the handle.
         String key = JobState.key(stripTrailingNuls(packet.field(0)));
-        Map<String, List<JobState>> related = related(server);
-        boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
-                || type == PacketType.WORK_EXCEPTION;
-        List<JobState> jobs = ends ? related.remove(key) : related.get(key);
-        if (jobs == null) {
+        Map<String, Listeners> related = related(server);
+        Listeners listeners = related.get(key);
+        if (listeners == null) {
             LOG.debug("{} for unknown handle {} from {} ignored", type, key, server);
             return;
         }
-        for (JobState state : jobs) {
-            Job job = state.job();
-            switch (type) {
-                case WORK_DATA: {
-                    byte[] data = packet.data();
-                    state.addData(data);
-                    safely(() -> events.workData(job, data));
-                    break;
-                }
-                case WORK_WARNING: {
-                    byte[] data = packet.data();
-                    state.addWarning(data);
-                    safely(() -> events.workWarning(job, data));
-                    break;
-                }
-                case WORK_STATUS:
-                    state.status(packet.fieldString(1), packet.fieldString(2));
-                    safely(() -> events.workStatus(job));
-                    break;
-                case WORK_COMPLETE:
-                    state.completed(packet.data());
-                    safely(() -> events.workComplete(job));
-                    state.finish();
-                    break;
-                case WORK_FAIL:
-                    state.failed("the worker reported failure (WORK_FAIL)");
-                    safely(() -> events.workFail(job));
-                    state.finish();
-                    break;
-                case WORK_EXCEPTION:
-                    state.exception(packet.data());
-                    safely(() -> events.workException(job));
-                    state.finish();
-                    break;
-                default:
-                    throw new AssertionError(type);
+        Slot slot = listeners.next(packet);
+        boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
+                || type == PacketType.WORK_EXCEPTION;
+        if (ends) {
+            slot.ended = true;
+            if (listeners.allEnded()) {
+                related.remove(key);
             }
+        }
+        JobState state = slot.job;
+        Job job = state.job();
+        switch (type) {
+            case WORK_DATA: {
+                byte[] data = packet.data();
+                state.addData(data);
+                safely(() -> events.workData(job, data));
+                break;
+            }
+            case WORK_WARNING: {
+                byte[] data = packet.data();
+                state.addWarning(data);
+                safely(() -> events.workWarning(job, data));
+                break;
+            }
+            case WORK_STATUS:
+                state.status(packet.fieldString(1), packet.fieldString(2));
+                safely(() -> events.workStatus(job));
+                break;
+            case WORK_COMPLETE:
+                state.completed(packet.data());
+                safely(() -> events.workComplete(job));
+                state.finish();
+                break;
+            case WORK_FAIL:
+                state.failed("the worker reported failure (WORK_FAIL)");
+                safely(() -> events.workFail(job));
+                state.finish();
+                break;
+            case WORK_EXCEPTION:
+                state.exception(packet.data());
+                safely(() -> events.workException(job));
+                state.finish();
+                break;
+            default:
+                throw new AssertionError(type);
+        }
+    }
+
+    /**
+     * The jobs of one connection that hold one handle. gearmand coalesces submissions with the
+     * same unique into one job and sends every WORK_* packet once per submission, so a connection
+     * that submitted twice receives each packet twice, in either order (D D C C or D C D C). The
+     * packets are kept as one stream and each job has a cursor into it: a packet that is the next
+     * one a lagging job expects is that job's copy; any other packet is new and goes to the first
+     * job that is up to date. Every Job thus gets the whole stream and its own end (gear gives
+     * everything to the last one).
+     */
+    private static final class Listeners {
+        final List<Slot> slots = new ArrayList<>(1);
+        /** The packets from index {@code total - stream.size()} on; kept only while jobs share the handle. */
+        final java.util.ArrayDeque<Packet> stream = new java.util.ArrayDeque<>();
+        long total;
+
+        void add(JobState job) {
+            Slot slot = new Slot(job);
+            slot.cursor = total; // a late joiner gets only what is still to come
+            slots.add(slot);
+        }
+
+        Slot next(Packet packet) {
+            long first = total - stream.size();
+            for (Slot s : slots) {
+                if (!s.ended && s.cursor < total && s.cursor >= first && get(s.cursor - first).equals(packet)) {
+                    s.cursor++;
+                    trim();
+                    return s;
+                }
+            }
+            Slot target = null;
+            for (Slot s : slots) {
+                if (!s.ended && s.cursor == total) {
+                    target = s;
+                    break;
+                }
+            }
+            if (target == null) { // every job lags: the server skipped a copy; keep going with the first
+                for (Slot s : slots) {
+                    if (!s.ended) {
+                        target = s;
+                        break;
+                    }
+                }
+                target.cursor = total;
+            }
+            total++;
+            target.cursor = total;
+            if (slots.size() > 1) {
+                stream.addLast(packet);
+            }
+            trim();
+            return target;
+        }
+
+        private Packet get(long index) {
+            java.util.Iterator<Packet> it = stream.iterator();
+            for (long i = 0; i < index; i++) {
+                it.next();
+            }
+            return it.next();
+        }
+
+        /** Drops packets every live job has seen. */
+        private void trim() {
+            long min = total;
+            for (Slot s : slots) {
+                if (!s.ended) {
+                    min = Math.min(min, s.cursor);
+                }
+            }
+            while (!stream.isEmpty() && total - stream.size() < min) {
+                stream.pollFirst();
+            }
+        }
+
+        boolean allEnded() {
+            for (Slot s : slots) {
+                if (!s.ended) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final class Slot {
+        final JobState job;
+        long cursor;
+        boolean ended;
+
+        Slot(JobState job) {
+            this.job = job;
         }
     }
 
     @Override
     public void onDisconnected(ServerConnection server, String reason) {
-        Map<String, List<JobState>> related = related(server);
+        Map<String, Listeners> related = related(server);
         server.setRoleState(null);
         if (related == null) {
             return;
         }
-        for (List<JobState> jobs : related.values()) {
-            for (JobState state : jobs) {
+        for (Listeners listeners : related.values()) {
+            for (Slot slot : listeners.slots) {
+                if (slot.ended) {
+                    continue;
+                }
+                JobState state = slot.job;
                 if (failJobsOnDisconnect) {
                     state.failed("connection to " + server + " lost before the job ended: " + reason);
                 }
