@@ -1,5 +1,9 @@
 package dev.gear;
 
+import javax.net.ssl.SSLContext;
+
+import java.nio.file.Path;
+
 import dev.gear.internal.client.Connector;
 import dev.gear.internal.client.PoolSettings;
 import dev.gear.internal.client.ServerConnection;
@@ -74,7 +78,36 @@ public class Worker implements AutoCloseable {
         pool.addServer(host, port, plainConnector);
     }
 
-    // TLS: addServer(host, port, SSLContext) builds a TLS Connector and calls pool.addServer.
+    /**
+     * Adds a server reached over TLS, with gear's three PEM files (gear's {@code ssl_key},
+     * {@code ssl_cert}, {@code ssl_ca}): as in gear, TLS is used when all three are given, and plain
+     * TCP when all three are null. See {@link SslContexts#fromPem} for the formats.
+     *
+     * @throws ConfigurationException when only some are given, a file cannot be used (the message
+     *         names it), or this host and port were already added
+     */
+    public void addServer(String host, int port, Path sslKey, Path sslCert, Path sslCa) {
+        if (sslKey == null && sslCert == null && sslCa == null) {
+            addServer(host, port);
+            return;
+        }
+        if (sslKey == null || sslCert == null || sslCa == null) {
+            throw new ConfigurationException("TLS needs all three of sslKey, sslCert and sslCa; got key=" + sslKey
+                    + ", cert=" + sslCert + ", ca=" + sslCa);
+        }
+        addServer(host, port, SslContexts.fromPem(sslKey, sslCert, sslCa));
+    }
+
+    /**
+     * Adds a server reached over TLS 1.3/1.2 with {@code context}: its key and certificate identify
+     * this side (the server's ACL sees the certificate's CN), its trust managers judge the server.
+     *
+     * @throws ConfigurationException when this host and port were already added
+     */
+    public void addServer(String host, int port, SSLContext context) {
+        pool.addServer(host, port, Connector.tls(pool.settings().socketSettings(), pool.settings().limits(),
+                java.util.Objects.requireNonNull(context, "context")));
+    }
 
     public void waitForServer() {
         waitForServer(pool.settings().requestTimeout());

@@ -5,11 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.DecodeListener;
+import dev.gear.internal.codec.FrameDecoder;
+import dev.gear.internal.server.ServerAccess;
+import dev.gear.internal.server.ServerEvent;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +35,23 @@ class HostileInputTest {
     private RawClient bystander;
     private int echoes;
 
+    /** Connections the server closed, with its reasons: an "internal error" means an exception escaped a handler. */
+    private final BlockingQueue<ServerEvent.ConnectionClosed> closes = new LinkedBlockingQueue<>();
+    private final List<String> internalErrors = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void start() {
         server = Server.builder().port(0).listenAddress("127.0.0.1").build().start();
         resources.add(server);
+        ServerAccess.core(server).addEventListener(event -> {
+            if (event instanceof ServerEvent.ConnectionClosed) {
+                ServerEvent.ConnectionClosed closed = (ServerEvent.ConnectionClosed) event;
+                closes.add(closed);
+                if (closed.reason().contains("internal error")) {
+                    internalErrors.add(closed.reason());
+                }
+            }
+        });
         bystander = connect();
         bystander.canDo("f");
     }
@@ -43,12 +66,59 @@ class HostileInputTest {
     void bystanderNeverNoticedAnything() throws Exception {
         try {
             assertBystanderServed();
+            assertThat(internalErrors).as("connections closed because an exception escaped a handler").isEmpty();
             assertThat(server.isRunning()).isTrue();
             assertThat(server.snapshot().workers()).hasSize(1);
         } finally {
             for (AutoCloseable c : resources) {
                 c.close();
             }
+        }
+    }
+
+    /** Waits until the server has seen {@code count} more connections close. */
+    private void awaitCloses(int count) {
+        for (int i = 0; i < count; i++) {
+            try {
+                assertThat(closes.poll(5, TimeUnit.SECONDS)).as("close #%s of %s", i + 1, count).isNotNull();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Decodes what the server sent as our client would; the server's own output must always be well-formed. */
+    private static List<Object> decodeAll(byte[] bytes) {
+        List<Object> frames = new ArrayList<>();
+        new FrameDecoder(Integer.MAX_VALUE - 16, 1 << 20).decode(ByteBuffer.wrap(bytes), new DecodeListener() {
+            @Override
+            public void onPacket(Packet packet) {
+                frames.add(packet);
+            }
+
+            @Override
+            public void onLine(String line) {
+                frames.add(line);
+            }
+
+            @Override
+            public void onError(DecodeError error) {
+                throw new AssertionError("the server sent something malformed: " + error);
+            }
+        });
+        return frames;
+    }
+
+    /** An ERROR packet with RES magic and a code, or an {@code ERR code …} line. */
+    private static void assertIsAnError(Object frame) {
+        if (frame instanceof Packet) {
+            Packet p = (Packet) frame;
+            assertThat(p.type()).as("%s", p).isEqualTo(PacketType.ERROR);
+            assertThat(p.magic()).as("%s", p).isEqualTo(Magic.RES);
+            assertThat(p.fieldString(0)).as("code of %s", p).isNotEmpty();
+        } else {
+            assertThat((String) frame).startsWith("ERR ");
         }
     }
 
@@ -68,15 +138,35 @@ class HostileInputTest {
             }
             try (RawClient hostile = RawClient.connect(server)) {
                 hostile.sendBytes(junk);
-                // Whatever it said, a barrier shows the server processed it; the connection may be gone.
-                try {
-                    hostile.sendBytes(Packet.request(PacketType.ECHO_REQ, "x").toBinary());
-                } catch (RuntimeException closedAlready) {
-                    // fine: framing was lost and the server closed it
-                }
+                // End of input: the server must process all of it, answer, and close; read up to that close.
+                List<Object> answers = decodeAll(hostile.halfCloseAndReadToEnd());
+                assertThat(answers).as("answers to junk #%s (%s bytes)", i, junk.length)
+                        .allSatisfy(HostileInputTest::assertIsAnError);
             }
             assertBystanderServed();
         }
+    }
+
+    @Test
+    void randomBodiesInValidFramesOfEveryRequestType() {
+        // gearmand 1.1.20 segfaults on some of these; framing is intact, so ours answers and goes on.
+        Random random = new Random(27301);
+        RawClient hostile = connect();
+        for (int round = 0; round < 20; round++) {
+            for (PacketType type : PacketType.values()) {
+                if (!type.isAcceptedByServer()) {
+                    continue;
+                }
+                byte[] body = new byte[random.nextInt(120)];
+                for (int i = 0; i < body.length; i++) {
+                    body[i] = random.nextInt(6) == 0 ? 0 : (byte) random.nextInt(256);
+                }
+                hostile.send(Packet.of(Magic.REQ, type, body));
+            }
+            hostile.sync(); // everything answered, in order, and the connection is still there
+            assertBystanderServed();
+        }
+        hostile.send(Packet.request(PacketType.RESET_ABILITIES)).sync();
     }
 
     @Test
@@ -85,6 +175,21 @@ class HostileInputTest {
         hostile.sendBytes(RawClient.header(REQ, PacketType.SUBMIT_JOB.code(), Integer.MIN_VALUE));
         hostile.expectError("ARGUMENT_TOO_LARGE", "declares a 2147483648-byte body; the limit is 67108864 bytes");
         hostile.expectClosed();
+    }
+
+    @Test
+    void everyOversizedDeclaredLengthIsRefusedWhateverTheType() {
+        for (PacketType type : List.of(PacketType.ECHO_REQ, PacketType.CAN_DO, PacketType.WORK_COMPLETE,
+                PacketType.NOOP)) {
+            for (int declared : new int[] {0xFFFFFFFF, 0x80000000, (64 << 20) + 1}) {
+                RawClient hostile = connect();
+                hostile.sendBytes(RawClient.header(REQ, type.code(), declared));
+                hostile.expectError("ARGUMENT_TOO_LARGE",
+                        "declares a " + Integer.toUnsignedString(declared) + "-byte body");
+                hostile.expectClosed();
+                assertBystanderServed();
+            }
+        }
     }
 
     @Test
@@ -118,6 +223,30 @@ class HostileInputTest {
     }
 
     @Test
+    void truncatedHeadersLeftOpenAtEverySplitPointHoldNobodyUp() {
+        byte[] echo = Packet.request(PacketType.ECHO_REQ, "x").toBinary();
+        List<RawClient> stuck = new ArrayList<>();
+        for (int cut = 1; cut < Packet.HEADER_LENGTH; cut++) {
+            RawClient c = connect();
+            c.sendBytes(Arrays.copyOf(echo, cut));
+            stuck.add(c);
+            assertBystanderServed();
+        }
+        // The bystander's whole job cycle still works while eleven connections sit mid-header.
+        RawClient client = connect();
+        String h = client.submit(PacketType.SUBMIT_JOB, "f", "", "work");
+        assertThat(bystander.grab().fieldString(0)).isEqualTo(h);
+        bystander.send(PacketType.WORK_COMPLETE, h, "done");
+        client.expect(PacketType.WORK_COMPLETE, h, "done");
+        assertThat(server.snapshot().connections()).hasSize(2 + stuck.size());
+        // Leaving mid-header is an ordinary disconnect.
+        closes.clear();
+        stuck.forEach(RawClient::close);
+        awaitCloses(stuck.size());
+        assertThat(server.snapshot().connections()).hasSize(2);
+    }
+
+    @Test
     void everyServerToClientTypeGetsInvalidCommandAndTheConnectionGoesOn() {
         RawClient hostile = connect();
         for (PacketType type : PacketType.values()) {
@@ -136,7 +265,8 @@ class HostileInputTest {
     @Test
     void unknownTypeNumbersAreAnsweredAndSkipped() {
         RawClient hostile = connect();
-        for (int type : new int[] {0, 43, 99, -1}) {
+        // 0x80000000: the top bit that crashes gearmand 1.1.20.
+        for (int type : new int[] {0, 43, 99, -1, 0x80000000}) {
             hostile.sendBytes(RawClient.header(REQ, type, 3)).sendBytes("abc".getBytes(StandardCharsets.UTF_8));
             hostile.expectError("INVALID_COMMAND", "Unknown packet type");
         }
@@ -170,6 +300,11 @@ class HostileInputTest {
         hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB needs 2");
         hostile.send(PacketType.CAN_DO_TIMEOUT, "f", "soon");
         hostile.expectError("INVALID_ARGUMENTS", "timeout in milliseconds");
+        // One-argument packets take the whole body, NULs included; STATUS_RES(_UNIQUE) could not repeat it.
+        hostile.send(Packet.of(Magic.REQ, PacketType.GET_STATUS, "H:x\0:1".getBytes(StandardCharsets.UTF_8)));
+        hostile.expectError("INVALID_ARGUMENTS", "GET_STATUS handle contains a NUL byte");
+        hostile.send(Packet.of(Magic.REQ, PacketType.GET_STATUS_UNIQUE, "u\0".getBytes(StandardCharsets.UTF_8)));
+        hostile.expectError("INVALID_ARGUMENTS", "GET_STATUS_UNIQUE unique contains a NUL byte");
         hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
     }
 

@@ -216,6 +216,27 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends our side of the stream (the server reads end of input) and returns every byte the server
+     * sends until it closes its side too.
+     */
+    byte[] halfCloseAndReadToEnd() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try {
+            socket.shutdownOutput();
+            byte[] buffer = new byte[8192];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                all.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("server did not close the connection within " + READ_TIMEOUT_MILLIS
+                    + " ms after our end of input; it sent " + all.size() + " bytes", e);
+        } catch (IOException e) {
+            // a reset ends the stream too
+        }
+        return all.toByteArray();
+    }
+
     @Override
     public void close() {
         try {

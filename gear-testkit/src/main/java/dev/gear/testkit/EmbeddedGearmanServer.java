@@ -9,6 +9,9 @@ import dev.gear.internal.transport.ConnectionLimits;
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.NioConnection;
 import dev.gear.internal.transport.SocketSettings;
+import dev.gear.internal.transport.TlsSettings;
+import dev.gear.server.Acl;
+import dev.gear.server.AclEntry;
 import dev.gear.server.JobSnapshot;
 import dev.gear.server.Server;
 import dev.gear.server.ServerSnapshot;
@@ -17,6 +20,7 @@ import dev.gear.testkit.internal.EventJournal;
 import dev.gear.testkit.internal.FaultPlan;
 import dev.gear.testkit.internal.JournalRecorder;
 import dev.gear.testkit.internal.JournalWaits;
+import dev.gear.testkit.internal.PlainToTlsBridge;
 import dev.gear.testkit.internal.StubRules;
 import dev.gear.testkit.internal.StubWorker;
 import dev.gear.testkit.internal.TestSideClient;
@@ -74,6 +78,16 @@ import java.util.stream.Collectors;
  * @since 0.1
  */
 public final class EmbeddedGearmanServer implements AutoCloseable {
+    /**
+     * The certificate CN of the test kit's own connections (stub worker, test-side submitter) in TLS
+     * mode. With an ACL, the kit adds an entry for it that may register and invoke everything.
+     */
+    public static final String KIT_COMMON_NAME = "gear-testkit";
+    /** The CN {@link #newClient()} presents in TLS mode. */
+    public static final String DEFAULT_CLIENT_CN = "client";
+    /** The CN {@link #newWorker(String...)} presents in TLS mode. */
+    public static final String DEFAULT_WORKER_CN = "worker";
+
     /** System property giving the default {@link Builder#timeoutMultiplier(double)}: {@value}. */
     public static final String TIMEOUT_MULTIPLIER_PROPERTY = "gear.testkit.timeout.multiplier";
 
@@ -84,6 +98,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     private final FaultPlan faults = new FaultPlan();
     private final Map<String, StubbedFunction> stubs = new ConcurrentHashMap<>();
     private final Reactions reactions = new Reactions();
+    private final Map<String, PlainToTlsBridge> bridges = new ConcurrentHashMap<>();
     private EventLoop kitLoop;
     private StubWorker stubWorker;
     private TestSideClient testClient;
@@ -139,8 +154,18 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     }
 
     private void startServer(int onPort) {
-        Server s = Server.builder().listenAddress(options.host).port(onPort)
-                .workerLossPolicy(options.workerLossPolicy).serverId("testkit-" + options.name).build();
+        Server.Builder b = Server.builder().listenAddress(options.host).port(onPort)
+                .workerLossPolicy(options.workerLossPolicy).serverId("testkit-" + options.name);
+        if (options.certificates != null) {
+            b.tls(options.certificates.serverContext());
+        }
+        if (options.acl != null) {
+            if (options.acl.getEntry(KIT_COMMON_NAME).isEmpty()) {
+                options.acl.add(new AclEntry(KIT_COMMON_NAME, ".*", ".*", false));
+            }
+            b.acl(options.acl);
+        }
+        Server s = b.build();
         ServerCore c = ServerAccess.core(s);
         c.addEventListener(recorder);
         s.start();
@@ -186,6 +211,42 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         return options.host + ":" + port();
     }
 
+    /** Whether the server speaks TLS (with a required client certificate). */
+    public boolean isTls() {
+        return options.certificates != null;
+    }
+
+    /**
+     * The TLS material of this server: its CA, server certificate, client certificates per CN,
+     * {@code SSLContext}s and PEM files for tools outside the JVM.
+     *
+     * @throws IllegalStateException when the server is not in TLS mode
+     */
+    public TestCertificates certificates() {
+        if (options.certificates == null) {
+            throw new IllegalStateException("the server is not in TLS mode; build it with tls()");
+        }
+        return options.certificates;
+    }
+
+    /**
+     * In TLS mode, a loopback address that accepts plain TCP and forwards it to the server over
+     * TLS with the client certificate of {@code commonName}: for peers without TLS, such as the
+     * {@code gearman} command-line tools. The server sees a TLS connection with that subject.
+     * Created on first use, closed with the server; it survives {@link #restart()}.
+     */
+    public InetSocketAddress plainBridge(String commonName) {
+        requireStarted();
+        TestCertificates certs = certificates();
+        return bridges.computeIfAbsent(commonName, cn -> {
+            try {
+                return new PlainToTlsBridge(new InetSocketAddress(options.host, port), certs.clientContext(cn), cn);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot open a plain-to-TLS bridge for CN=" + cn, e);
+            }
+        }).address();
+    }
+
     /** The underlying server. */
     public Server server() {
         requireStarted();
@@ -199,6 +260,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
             return;
         }
         closed = true;
+        bridges.values().forEach(PlainToTlsBridge::close);
         if (server != null) {
             server.close();
         }
@@ -209,10 +271,28 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ peers
 
-    /** A {@link Client} connected to this server (waits until connected). Close it, or let the test do. */
+    /**
+     * A {@link Client} connected to this server (waits until connected); in TLS mode it presents
+     * the certificate of {@value #DEFAULT_CLIENT_CN}. The caller closes it.
+     */
     public Client newClient() {
+        return newClient(DEFAULT_CLIENT_CN);
+    }
+
+    /**
+     * A {@link Client} connected to this server; in TLS mode it presents a client certificate with
+     * {@code commonName} (the identity the ACL sees). On plain TCP the name is ignored.
+     *
+     * <p>In TLS mode the client speaks TLS itself, trusting only this server's test CA.
+     */
+    public Client newClient(String commonName) {
+        Objects.requireNonNull(commonName, "commonName");
         Client c = Client.builder().build();
-        c.addServer(options.host, port());
+        if (isTls()) {
+            c.addServer(options.host, port(), options.certificates.clientContext(commonName));
+        } else {
+            c.addServer(options.host, port());
+        }
         c.waitForServer(waits.scale(options.defaultTimeout));
         return c;
     }
@@ -222,12 +302,25 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
      * the server has recorded the registrations, so a job submitted next finds it.
      */
     public Worker newWorker(String... functions) {
+        return newWorker(DEFAULT_WORKER_CN, List.of(functions));
+    }
+
+    /**
+     * {@link #newWorker(String...)} presenting a client certificate with {@code commonName} in
+     * TLS mode (ignored on plain TCP).
+     */
+    public Worker newWorker(String commonName, List<String> functions) {
+        Objects.requireNonNull(commonName, "commonName");
         Worker w = Worker.builder().build();
-        w.addServer(options.host, port());
+        if (isTls()) {
+            w.addServer(options.host, port(), options.certificates.clientContext(commonName));
+        } else {
+            w.addServer(options.host, port());
+        }
         w.waitForServer(waits.scale(options.defaultTimeout));
         Map<String, Integer> before = new java.util.HashMap<>();
         for (String f : functions) {
-            before.merge(f, recorder.workerCount(f), (a, b) -> a);
+            before.putIfAbsent(f, recorder.workerCount(f));
         }
         for (String f : functions) {
             w.registerFunction(f);
@@ -319,10 +412,11 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     public void awaitWorkers(String function, int count, Duration timeout) {
         waits.await(timeout,
                 () -> recorder.workerCount(function) >= count ? Optional.of(Boolean.TRUE) : Optional.empty(),
-                j -> "Registered workers per function: " + recorder.workerCounts() + "\n"
+                j -> "Now registered for '" + function + "': " + recorder.workerCount(function)
+                        + "; per function: " + recorder.workerCounts() + "\n"
                         + j.events(JournalEvent.CanDo.class).size() + " CAN_DO and "
                         + j.events(JournalEvent.CantDo.class).size() + " CANT_DO event(s) in the journal",
-                count + " worker(s) registered for '" + function + "' (have " + recorder.workerCount(function) + ")");
+                count + " worker(s) registered for '" + function + "'");
     }
 
     /** {@link #awaitWorkers(String, int, Duration)} with the default timeout. */
@@ -506,8 +600,10 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         ServerCore c = core;
         // Mark the connection as the test kit's on the server's loop before it sends anything, so
         // every event after ConnectionOpened names it as the test kit's.
+        TlsSettings tls = options.certificates == null ? null
+                : TlsSettings.of(options.certificates.clientContext(KIT_COMMON_NAME));
         return kitLoop.connect(new InetSocketAddress(options.host, port), waits.scale(options.defaultTimeout),
-                SocketSettings.DEFAULTS, ConnectionLimits.DEFAULTS, handler)
+                SocketSettings.DEFAULTS, ConnectionLimits.DEFAULTS, tls, handler)
                 .thenCompose(nio -> c.loop().submit(() -> {
                     recorder.markStub(nio.localAddress());
                     return nio;
@@ -572,9 +668,10 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         }
 
         void fire(GearFault fault, NioConnection nio, long connection) {
-            String what = FaultPlan.apply(fault, nio);
+            // Recorded before it is applied, so the event's time bounds the fault's effects from below.
             Peer target = recorder.peer(connection, nio.remoteAddress());
-            journal.append((seq, t) -> new JournalEvent.FaultInjected(seq, t, target, what));
+            journal.append((seq, t) -> new JournalEvent.FaultInjected(seq, t, target, FaultPlan.describe(fault)));
+            FaultPlan.apply(fault, nio);
         }
     }
 
@@ -592,6 +689,8 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         private UnmatchedPolicy unmatchedPolicy = UnmatchedPolicy.QUEUE;
         private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
         private String name = Integer.toHexString(System.identityHashCode(this));
+        private TestCertificates certificates;
+        private Acl acl;
 
         private Builder() {
         }
@@ -647,6 +746,30 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS with a required client certificate, using the JVM-wide {@link TestCertificates#get()}
+         * (generated once, ECDSA P-256). Clients are identified by their certificate's CN.
+         */
+        public Builder tls() {
+            return tls(TestCertificates.get());
+        }
+
+        /** TLS with a required client certificate, using {@code certificates}. */
+        public Builder tls(TestCertificates certificates) {
+            this.certificates = Objects.requireNonNull(certificates, "certificates");
+            return this;
+        }
+
+        /**
+         * Enforces {@code acl} (deny by default; identity = client certificate CN, so use with
+         * {@link #tls()}). The kit adds an entry for {@value EmbeddedGearmanServer#KIT_COMMON_NAME}
+         * so its stubs and submissions keep working; the ACL stays mutable at run time.
+         */
+        public Builder acl(Acl acl) {
+            this.acl = Objects.requireNonNull(acl, "acl");
+            return this;
+        }
+
         /** A name for threads and messages (default: a hex id). */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -654,6 +777,10 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         }
 
         public EmbeddedGearmanServer build() {
+            if (acl != null && certificates == null) {
+                throw new IllegalStateException("an ACL identifies peers by their TLS client certificate: "
+                        + "call tls() as well as acl(...)");
+            }
             return new EmbeddedGearmanServer(this);
         }
 

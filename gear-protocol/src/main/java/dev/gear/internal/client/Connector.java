@@ -24,4 +24,14 @@ public interface Connector {
     static Connector plain(SocketSettings settings, ConnectionLimits limits) {
         return (loop, address, timeout, handler) -> loop.connect(address, timeout, settings, limits, handler);
     }
+
+    /**
+     * TLS 1.3/1.2 with {@code context} (its key and certificate identify us, its trust managers judge
+     * the server). Like gear, the server certificate's name is not checked against the host: the CA
+     * is the trust anchor. The handshake runs on the loop; the future completes after it.
+     */
+    static Connector tls(SocketSettings settings, ConnectionLimits limits, javax.net.ssl.SSLContext context) {
+        dev.gear.internal.transport.TlsSettings tls = dev.gear.internal.transport.TlsSettings.of(context);
+        return (loop, address, timeout, handler) -> loop.connect(address, timeout, settings, limits, tls, handler);
+    }
 }

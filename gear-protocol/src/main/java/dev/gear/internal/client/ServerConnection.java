@@ -142,8 +142,11 @@ public final class ServerConnection implements ConnectionHandler {
         current = connection;
         nextBackoff = pool.settings().backoffMin();
         LOG.debug("connected to {}", this);
-        pool.role().onConnected(this);
+        // Counted as connected first, so the role's greeting (SET_CLIENT_ID, CAN_DO, and a grab for
+        // a getJob() that was already waiting) sees this connection among the connected ones.
+        // Threads woken by connectionUp hand their work to this loop, so it queues after the greeting.
         pool.connectionUp(this);
+        pool.role().onConnected(this);
     }
 
     @Override
@@ -178,7 +181,8 @@ public final class ServerConnection implements ConnectionHandler {
         }
         NioConnection c = current;
         if (c != null) {
-            c.close(reason);
+            // Results the caller already sent (sendWorkComplete just before close) must not be lost.
+            c.closeAfterFlush(reason);
         }
     }
 

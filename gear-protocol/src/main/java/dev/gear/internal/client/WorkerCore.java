@@ -7,6 +7,7 @@ import dev.gear.PacketType;
 import dev.gear.WorkerInterruptedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,12 @@ public final class WorkerCore implements ConnectionRole {
 
     private static final class ConnState {
         GrabState state = GrabState.IDLE;
+        /**
+         * Functions this connection's server has been told about (with their timeouts). A
+         * registration racing with a (re)connect would otherwise be announced twice, and servers
+         * count a function registered twice as two workers.
+         */
+        final Map<String, Duration> announced = new HashMap<>();
     }
 
     private final ServerPool pool;
@@ -65,7 +72,7 @@ public final class WorkerCore implements ConnectionRole {
         }
         pool.loop().execute(() -> {
             for (ServerConnection server : pool.connected()) {
-                sendCanDo(server, name, timeout);
+                announce(server, name, timeout);
             }
             wakeSleepers();
             pump();
@@ -81,7 +88,11 @@ public final class WorkerCore implements ConnectionRole {
         if (known) {
             pool.loop().execute(() -> {
                 for (ServerConnection server : pool.connected()) {
-                    server.send(Packet.request(PacketType.CANT_DO, name));
+                    ConnState st = state(server);
+                    if (st != null && st.announced.containsKey(name)) {
+                        st.announced.remove(name);
+                        server.send(Packet.request(PacketType.CANT_DO, name));
+                    }
                 }
             });
         }
@@ -96,7 +107,11 @@ public final class WorkerCore implements ConnectionRole {
             Map<String, Duration> now = functionsSnapshot();
             for (ServerConnection server : pool.connected()) {
                 server.send(Packet.request(PacketType.RESET_ABILITIES));
-                now.forEach((name, timeout) -> sendCanDo(server, name, timeout));
+                ConnState st = state(server);
+                if (st != null) {
+                    st.announced.clear();
+                }
+                now.forEach((name, timeout) -> announce(server, name, timeout));
             }
             wakeSleepers();
             pump();
@@ -107,6 +122,19 @@ public final class WorkerCore implements ConnectionRole {
         synchronized (functions) {
             return new LinkedHashMap<>(functions);
         }
+    }
+
+    /** Sends CAN_DO/CAN_DO_TIMEOUT unless this connection already has the same registration. */
+    private static void announce(ServerConnection server, String name, Duration timeout) {
+        ConnState st = state(server);
+        if (st == null) {
+            return; // not greeted yet: onConnected announces every function
+        }
+        if (st.announced.containsKey(name) && java.util.Objects.equals(st.announced.get(name), timeout)) {
+            return;
+        }
+        st.announced.put(name, timeout);
+        sendCanDo(server, name, timeout);
     }
 
     private static void sendCanDo(ServerConnection server, String name, Duration timeout) {
@@ -315,7 +343,7 @@ public final class WorkerCore implements ConnectionRole {
     public void onConnected(ServerConnection server) {
         server.setRoleState(new ConnState());
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
-        functionsSnapshot().forEach((name, timeout) -> sendCanDo(server, name, timeout));
+        functionsSnapshot().forEach((name, timeout) -> announce(server, name, timeout));
         pump();
     }
 

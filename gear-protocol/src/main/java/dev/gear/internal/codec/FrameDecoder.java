@@ -75,6 +75,15 @@ public final class FrameDecoder {
         }
     }
 
+    /**
+     * Bytes of heap this decoder holds for frames (header, body and line buffers, by capacity): what
+     * a peer has really cost, whatever length it declared. Tests use it to prove that a declared but
+     * undelivered body is not allocated.
+     */
+    public long allocatedBytes() {
+        return header.length + (body == null ? 0 : body.length) + line.length;
+    }
+
     /** Consumes all of {@code in} (unless a fatal error stops it), reporting frames to {@code listener}. */
     public void decode(ByteBuffer in, DecodeListener listener) {
         while (in.hasRemaining()) {

@@ -767,6 +767,12 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatus(Peer peer, byte[] handle) {
+        if (containsNul(handle)) {
+            // STATUS_RES repeats the handle as a NUL-terminated field, so it cannot carry this one;
+            // and no job has such a handle (ours never contain NUL, and SUBMIT_* could not send one).
+            error(peer, "INVALID_ARGUMENTS", "GET_STATUS handle contains a NUL byte; no job has such a handle");
+            return;
+        }
         ServerJob job = jobs.get(Bytes.key(handle));
         peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
@@ -774,6 +780,11 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatusUnique(Peer peer, byte[] unique) {
+        if (containsNul(unique)) {
+            // As for GET_STATUS: unsendable in STATUS_RES_UNIQUE, and SUBMIT_* uniques end at their NUL.
+            error(peer, "INVALID_ARGUMENTS", "GET_STATUS_UNIQUE unique contains a NUL byte; no job has such a unique");
+            return;
+        }
         // gearmand searches across all functions and takes the first match.
         String key = Bytes.key(unique);
         ServerJob job = null;
@@ -833,6 +844,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static boolean containsNul(byte[] field) {
+        for (byte b : field) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private void error(Peer peer, String code, String text) {
         peer.connection.send(Packet.response(PacketType.ERROR, code, text));

@@ -406,6 +406,13 @@ public final class EventLoop implements AutoCloseable {
 
     private void shutdown() {
         running = false;
+        // What the last turn queued (a worker's final WORK_COMPLETE, say) goes out if the socket
+        // takes it without blocking; only then are the connections closed.
+        try {
+            flushDirty();
+        } catch (RuntimeException e) {
+            LOG.debug("final flush failed: {}", e.toString());
+        }
         for (Listener listener : new ArrayList<>(listeners)) {
             listener.closeNow();
         }

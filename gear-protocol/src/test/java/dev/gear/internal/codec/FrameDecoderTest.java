@@ -121,6 +121,44 @@ class FrameDecoderTest {
         decoder.decode(header, listener);
         assertThat(listener.frames).isEmpty();
         assertThat(decoder.bufferedBytes()).isEqualTo(14);
+        assertThat(decoder.allocatedBytes()).as("heap held for a 60 MiB body of which 2 bytes arrived")
+                .isLessThanOrEqualTo(128 * 1024);
+    }
+
+    @Test
+    void refusedLengthsAllocateNothing() {
+        for (int declared : new int[] {0x80000000, 0xFFFFFFFF, (int) MAX + 1}) {
+            FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+            long before = decoder.allocatedBytes();
+            ByteBuffer header = ByteBuffer.allocate(12).put(Magic.REQ.bytes()).putInt(PacketType.ECHO_REQ.code())
+                    .putInt(declared);
+            header.flip();
+            RecordingListener listener = new RecordingListener();
+            decoder.decode(header, listener);
+            assertThat(listener.errors).as("declared %s", Integer.toUnsignedString(declared)).singleElement()
+                    .satisfies(e -> assertThat(e.code()).isEqualTo("ARGUMENT_TOO_LARGE"));
+            assertThat(decoder.allocatedBytes()).as("declared %s", Integer.toUnsignedString(declared))
+                    .isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aBodyBufferDoublesAtMostAsDataArrives() {
+        FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+        ByteBuffer header = ByteBuffer.allocate(12).put(Magic.REQ.bytes()).putInt(PacketType.ECHO_REQ.code())
+                .putInt((int) MAX);
+        header.flip();
+        RecordingListener listener = new RecordingListener();
+        decoder.decode(header, listener);
+        long arrived = 0;
+        for (int i = 0; i < 40; i++) {
+            ByteBuffer chunk = ByteBuffer.allocate(10_000);
+            decoder.decode(chunk, listener);
+            arrived += 10_000;
+            assertThat(decoder.allocatedBytes()).as("after %s body bytes", arrived)
+                    .isLessThanOrEqualTo(Math.max(2 * arrived, 64 * 1024) + 12 + 4096);
+        }
+        assertThat(listener.frames).isEmpty();
     }
 
     @Test

@@ -124,20 +124,31 @@ public final class EventJournal {
             if (result.isPresent()) {
                 return result.get();
             }
+            boolean timedOut = false;
+            boolean interrupted = false;
             lock.lock();
             try {
                 while (version == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new AssertionError(failure.apply(snapshot()));
+                        timedOut = true;
+                        break;
                     }
                     changed.awaitNanos(left);
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting: " + failure.apply(snapshot()), e);
+                interrupted = true;
             } finally {
                 lock.unlock();
+            }
+            // Messages are built without the lock: they may ask the server's loop for a snapshot,
+            // and the loop needs the lock to append.
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting: " + failure.apply(snapshot()));
+            }
+            if (timedOut) {
+                throw new AssertionError(failure.apply(snapshot()));
             }
         }
     }

@@ -50,23 +50,35 @@ public final class FaultPlan {
         rules.clear();
     }
 
-    /** Applies {@code fault} to {@code c}; loop thread of {@code c}. Returns a description for the journal. */
-    public static String apply(GearFault fault, NioConnection c) {
+    /** How the journal names {@code fault}. */
+    public static String describe(GearFault fault) {
         if (fault instanceof GearFault.Disconnect) {
-            c.closeAfterFlush("test kit fault: disconnect");
             return "disconnect";
         } else if (fault instanceof GearFault.Reset) {
-            c.reset("test kit fault: reset");
             return "reset";
         } else if (fault instanceof GearFault.Garbage g) {
-            c.sendBytes(g.bytes().bytes());
             return "garbage " + g.bytes();
+        } else if (fault instanceof GearFault.TruncatedPacket) {
+            return "truncated packet";
+        } else if (fault instanceof GearFault.Delay d) {
+            return "delay input " + d.duration().toMillis() + " ms";
+        }
+        throw new IllegalArgumentException("unknown fault " + fault);
+    }
+
+    /** Applies {@code fault} to {@code c}; loop thread of {@code c}. */
+    public static void apply(GearFault fault, NioConnection c) {
+        if (fault instanceof GearFault.Disconnect) {
+            c.closeAfterFlush("test kit fault: disconnect");
+        } else if (fault instanceof GearFault.Reset) {
+            c.reset("test kit fault: reset");
+        } else if (fault instanceof GearFault.Garbage g) {
+            c.sendBytes(g.bytes().bytes());
         } else if (fault instanceof GearFault.TruncatedPacket) {
             // A RES JOB_CREATED header announcing 100 body bytes, followed by only 3 of them.
             byte[] partial = {0, 'R', 'E', 'S', 0, 0, 0, 8, 0, 0, 0, 100, 'H', ':', 'x'};
             c.sendBytes(partial);
             c.closeAfterFlush("test kit fault: truncated packet");
-            return "truncated packet";
         } else if (fault instanceof GearFault.Delay d) {
             c.setReadPaused(true);
             c.loop().schedule(d.duration(), () -> {
@@ -74,8 +86,8 @@ public final class FaultPlan {
                     c.setReadPaused(false);
                 }
             });
-            return "delay input " + d.duration().toMillis() + " ms";
+        } else {
+            throw new IllegalArgumentException("unknown fault " + fault);
         }
-        throw new IllegalArgumentException("unknown fault " + fault);
     }
 }

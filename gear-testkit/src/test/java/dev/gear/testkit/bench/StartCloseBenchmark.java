@@ -3,6 +3,7 @@ package dev.gear.testkit.bench;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.testkit.EmbeddedGearmanServer;
+import dev.gear.testkit.TestCertificates;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Measures how long an {@link EmbeddedGearmanServer} takes from {@code start()} to answering its
@@ -30,14 +33,23 @@ public final class StartCloseBenchmark {
         System.out.printf("JDK %s, %d cores; %d warm-up + %d measured iterations each%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), warmup, iterations);
         run("plain", () -> EmbeddedGearmanServer.builder().build(), warmup, iterations);
-        for (String extra : extraModes()) {
-            System.out.println(extra);
-        }
-    }
 
-    /** Further modes (TLS) are added by {@link TlsModes} when the TLS server mode is available. */
-    private static List<String> extraModes() {
-        return TlsModes.run();
+        // TLS: the JVM-wide certificates are generated once, outside the measurement (as in a test run).
+        long g0 = System.nanoTime();
+        TestCertificates certs = TestCertificates.get();
+        SSLSocketFactory factory = certs.clientContext("bench").getSocketFactory();
+        System.out.printf("TestCertificates.get() first call (CA + server certificate): %s%n",
+                ms(System.nanoTime() - g0));
+        Echo.sockets = s -> {
+            try {
+                SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", s.port());
+                socket.startHandshake();
+                return socket;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        run("tls", () -> EmbeddedGearmanServer.builder().tls(certs).build(), warmup, iterations);
     }
 
     static void run(String name, Supplier<EmbeddedGearmanServer> factory, int warmup, int iterations)
@@ -68,7 +80,7 @@ public final class StartCloseBenchmark {
         return new long[] {t1 - t0, t2 - t1};
     }
 
-    /** The first request a peer can make: connect and ECHO. TLS modes override the socket. */
+    /** The first request a peer can make: connect (and handshake, under TLS) and ECHO. */
     static final class Echo {
         static java.util.function.Function<EmbeddedGearmanServer, Socket> sockets = s -> {
             try {

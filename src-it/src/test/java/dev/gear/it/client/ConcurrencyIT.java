@@ -8,6 +8,9 @@ import dev.gear.Job;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,30 +21,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Many threads on one Client: every job gets its own handle and its own result, exactly once. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ConcurrencyIT {
+    @Parameter
+    ServerLauncher launcher;
+
     private static final int THREADS = 16;
     private static final int JOBS_PER_THREAD = 1000;
     private static final int WORKERS = 4;
 
     private final Fixture fx = new Fixture();
 
-    static List<TestServer.Kind> servers() {
-        return TestServer.all();
-    }
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @AfterEach
     void tearDown() {
         fx.close();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void sixteenThreadsThousandJobsEachFourWorkers(TestServer.Kind kind) throws Exception {
-        TestServer server = fx.server(kind);
+    @Test
+    void sixteenThreadsThousandJobsEachFourWorkers() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
         Map<Job, AtomicInteger> completions = new ConcurrentHashMap<>();
         Client client = fx.add(Client.builder().clientId("many").listener(new ClientListener() {
             @Override

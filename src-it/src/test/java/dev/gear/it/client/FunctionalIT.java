@@ -3,7 +3,9 @@ package dev.gear.it.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gear.CancelJobAdminRequest;
 import dev.gear.Client;
+import dev.gear.ClientListener;
 import dev.gear.Job;
 import dev.gear.Precedence;
 import dev.gear.StatusAdminRequest;
@@ -11,7 +13,11 @@ import dev.gear.StatusRow;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,26 +25,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** gear's functional scenarios (gear-api.md §7), against every server in {@link TestServer#all()}. */
+/** gear's functional scenarios (gear-api.md §7), against every server in {@code ServersUnderTest}. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class FunctionalIT {
+    @Parameter
+    ServerLauncher launcher;
+
     private final Fixture fx = new Fixture();
 
-    static List<TestServer.Kind> servers() {
-        return TestServer.all();
-    }
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @AfterEach
     void tearDown() {
         fx.close();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void jobWithDataAndCompletion(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void jobWithDataAndCompletion() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -58,10 +70,9 @@ class FunctionalIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void backgroundJobRunsAfterTheClientShutDown(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void backgroundJobRunsAfterTheClientShutDown() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -77,10 +88,9 @@ class FunctionalIT {
         assertThat(job.isComplete()).as("background jobs never end on the client").isFalse();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void stopWaitingForJobsInterruptsGetJob(TestServer.Kind kind) throws Exception {
-        TestServer server = fx.server(kind);
+    @Test
+    void stopWaitingForJobsInterruptsGetJob() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
         CompletableFuture<WorkerJob> waiting = fx.async(worker::getJob);
@@ -113,10 +123,9 @@ class FunctionalIT {
         throw new AssertionError("getJob was not interrupted within " + Fixture.TIMEOUT);
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void textJob(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void textJob() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -129,10 +138,9 @@ class FunctionalIT {
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("workdätä");
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void uniqueIsPreserved(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void uniqueIsPreserved() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("test");
@@ -145,10 +153,9 @@ class FunctionalIT {
         job.waitForCompletion(Fixture.TIMEOUT);
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void exceptionIsForwardedToClientsThatAskForIt(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void exceptionIsForwardedToClientsThatAskForIt() {
+        ServerUnderTest server = fx.server(launcher);
         Client plain = fx.client(server);
         Client optedIn = fx.client(server);
         optedIn.setOption("exceptions");
@@ -166,7 +173,7 @@ class FunctionalIT {
         worker.getJob(Fixture.TIMEOUT).sendWorkException("work failed");
         without.waitForCompletion(Fixture.TIMEOUT);
         assertThat(without.isFailure()).isTrue();
-        if (kind == TestServer.Kind.GEARMAND) {
+        if (launcher.kind() == ServerUnderTest.Kind.GEARMAND) {
             // gearmand turns it into WORK_FAIL (with a trailing NUL after the handle) for such clients.
             assertThat(without.exception()).isNull();
             assertThat(without.failureReason()).contains("WORK_FAIL");
@@ -176,10 +183,9 @@ class FunctionalIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void grabJobAfterLateRegister(TestServer.Kind kind) throws Exception {
-        TestServer server = fx.server(kind);
+    @Test
+    void grabJobAfterLateRegister() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         Job job = client.submitJob(new Job("late", "testdata"));
@@ -197,10 +203,132 @@ class FunctionalIT {
         assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("ok");
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void getJobAfterShutdownThrows(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    /** WORK_STATUS and WORK_WARNING reach the Job, and GET_STATUS follows it from queued to running to gone. */
+    @Test
+    void progressWarningAndGetStatusReachTheJob() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
+        CompletableFuture<Job> statusArrived = new CompletableFuture<>();
+        CompletableFuture<Job> warningArrived = new CompletableFuture<>();
+        Client client = fx.add(Client.builder().listener(new ClientListener() {
+            @Override
+            public void onWorkStatus(Job job) {
+                statusArrived.complete(job);
+            }
+
+            @Override
+            public void onWorkWarning(Job job, byte[] data) {
+                warningArrived.complete(job);
+            }
+        }).build());
+        client.addServer(server.host(), server.port());
+        client.waitForServer(Fixture.TIMEOUT);
+        Worker worker = fx.worker(server);
+        worker.registerFunction("progress");
+
+        Job job = client.submitJob(new Job("progress", "x"));
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).isTrue();
+        assertThat(job.running()).isFalse();
+
+        WorkerJob wj = worker.getJob(Fixture.TIMEOUT);
+        wj.sendWorkStatus(1, 4);
+        statusArrived.get(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(job.fractionComplete()).isEqualTo(0.25);
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).isTrue();
+        assertThat(job.running()).isTrue();
+        assertThat(job.numerator()).isEqualTo("1");
+        assertThat(job.denominator()).isEqualTo("4");
+
+        wj.sendWorkWarning("careful");
+        warningArrived.get(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(job.isWarning()).isTrue();
+        wj.sendWorkComplete("done");
+        job.waitForCompletion(Fixture.TIMEOUT);
+        assertThat(job.dataAsString()).isEqualTo("carefuldone");
+        assertThat(job.isFailure()).isFalse();
+
+        client.getStatus(job, Fixture.TIMEOUT);
+        assertThat(job.known()).as("a finished job is forgotten").isFalse();
+        assertThat(job.running()).isFalse();
+    }
+
+    /**
+     * A worker that disconnects mid-job: our server fails the foreground job at once (WORK_FAIL,
+     * {@code WorkerLossPolicy.DEFAULT}); gearmand requeues it silently and another worker finishes
+     * it (docs/differences.md, "worker lost mid-job").
+     */
+    @Test
+    void workerLostMidJob() {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Worker doomed = fx.worker(server);
+        doomed.registerFunction("fragile");
+        Job job = client.submitJob(new Job("fragile", "x"));
+        assertThat(doomed.getJob(Fixture.TIMEOUT).handle()).isEqualTo(job.handle());
+        doomed.shutdown();
+
+        if (launcher.kind() == ServerUnderTest.Kind.GEAR_JAVA) {
+            job.waitForCompletion(Fixture.TIMEOUT);
+            assertThat(job.isFailure()).isTrue();
+            assertThat(job.failureReason()).contains("WORK_FAIL");
+        } else {
+            Worker rescuer = fx.worker(server);
+            rescuer.registerFunction("fragile");
+            WorkerJob again = rescuer.getJob(Fixture.TIMEOUT);
+            assertThat(again.handle()).isEqualTo(job.handle());
+            again.sendWorkComplete("rescued");
+            assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("rescued");
+            assertThat(job.isFailure()).isFalse();
+        }
+    }
+
+    /** {@code cancel job} of a queued foreground job: both servers tell its client WORK_FAIL (gear does not). */
+    @Test
+    void cancelJobEndsTheQueuedJobOfTheClient() {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Job job = client.submitJob(new Job("nobody-serves-this", "x"));
+        CancelJobAdminRequest cancel = client.getConnection()
+                .sendAdminRequest(new CancelJobAdminRequest(job.handle()), Fixture.TIMEOUT);
+        assertThat(cancel.lines()).containsExactly("OK");
+        job.waitForCompletion(Fixture.TIMEOUT);
+        assertThat(job.isFailure()).isTrue();
+        assertThat(job.failureReason()).contains("WORK_FAIL");
+    }
+
+    /**
+     * registerFunction(name, timeout) sends CAN_DO_TIMEOUT in milliseconds, and both servers read
+     * milliseconds: a job whose worker sits on it longer is requeued after the timeout (2 s here),
+     * not after 2 000 s (timeout read as seconds) nor after gearmand's 1 s floor (sent as seconds,
+     * read as ms). Only a lower bound is asserted: load can delay the requeue, never advance it.
+     */
+    @Test
+    void registerFunctionWithTimeoutRequeuesAJobHeldTooLong() throws Exception {
+        ServerUnderTest server = fx.server(launcher);
+        Client client = fx.client(server);
+        Worker slow = fx.worker(server);
+        slow.registerFunction("limited", Duration.ofSeconds(2));
+        Job job = client.submitJob(new Job("limited", "x"));
+        WorkerJob held = slow.getJob(Fixture.TIMEOUT);
+        long assigned = System.nanoTime();
+
+        Worker second = fx.worker(server);
+        second.registerFunction("limited");
+        WorkerJob retried = second.getJob(Fixture.TIMEOUT);
+        long requeuedAfterMillis = (System.nanoTime() - assigned) / 1_000_000;
+
+        assertThat(retried.handle()).isEqualTo(held.handle()).isEqualTo(job.handle());
+        assertThat(requeuedAfterMillis).as("requeued after CAN_DO_TIMEOUT of 2000 ms").isGreaterThanOrEqualTo(1500);
+        assertThat(job.isComplete()).as("the client is not told about the requeue").isFalse();
+        retried.sendWorkComplete("second try");
+        assertThat(job.waitForCompletion(Fixture.TIMEOUT).dataAsString()).isEqualTo("second try");
+        assertThat(job.isFailure()).isFalse();
+    }
+
+    @Test
+    void getJobAfterShutdownThrows() {
+        ServerUnderTest server = fx.server(launcher);
         Worker worker = fx.worker(server);
         worker.shutdown();
         assertThatThrownBy(worker::getJob).isInstanceOf(WorkerInterruptedException.class);

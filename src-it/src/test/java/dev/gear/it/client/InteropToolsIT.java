@@ -20,10 +20,13 @@ import dev.gear.VersionAdminRequest;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
 import dev.gear.WorkerRow;
-import java.io.IOException;
+import dev.gear.it.support.GearmanTool;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
+import dev.gear.it.support.ToolResult;
+import dev.gear.it.support.ToolWorker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -31,17 +34,34 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Our client, worker and admin requests against gearmand and its command-line tools. */
+/**
+ * Our client, worker and admin requests against libgearman's command-line tools ({@code gearman -w},
+ * {@code gearman -f}), on every server under test: gearmand is the reference, our server must
+ * carry the same traffic.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class InteropToolsIT {
-    private static final String GEARMAN = "/usr/bin/gearman";
+    @Parameter
+    ServerLauncher launcher;
+
     private final Fixture fx = new Fixture();
-    private TestServer gearmand;
+    private ServerUnderTest server;
+    private GearmanTool tools;
+
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @BeforeEach
-    void startGearmand() {
-        assumeTrue(LocalGearmand.available() && Files.isExecutable(Path.of(GEARMAN)), "gearmand and gearman installed");
-        gearmand = fx.server(TestServer.Kind.GEARMAND);
+    void startServer() {
+        assumeTrue(GearmanTool.isInstalled(), "gearman-tools is not installed");
+        server = fx.server(launcher);
+        tools = GearmanTool.against(server);
     }
 
     @AfterEach
@@ -50,38 +70,36 @@ class InteropToolsIT {
     }
 
     @Test
-    void ourClientAgainstAGearmanCliWorker() throws Exception {
-        Process worker = fx.add(new ChildProcess(new ProcessBuilder(GEARMAN, "-h", "127.0.0.1", "-p",
-                Integer.toString(gearmand.port()), "-w", "-f", "reverse", "--", "rev"))).process;
-        Client client = fx.client(gearmand);
+    void ourClientAgainstAGearmanCliWorker() {
+        ToolWorker worker = fx.add(tools.startWorker(List.of("reverse"), "rev")).awaitRegistered(Fixture.TIMEOUT);
+        Client client = fx.client(server);
         Job job = client.submitJob(new Job("reverse", "hello gear\n"));
         job.waitForCompletion(Fixture.TIMEOUT);
         assertThat(job.isFailure()).as(job.failureReason()).isFalse();
         assertThat(job.dataAsString().trim()).isEqualTo("raeg olleh");
-        assertThat(worker.isAlive()).isTrue();
+        assertThat(worker.isAlive()).as(worker.diagnostics()).isTrue();
     }
 
     @Test
     void ourWorkerServesGearmanCliSubmissions() throws Exception {
-        Worker worker = fx.worker(gearmand);
+        Worker worker = fx.worker(server);
         worker.registerFunction("upper");
         CompletableFuture<String> served = fx.async(() -> {
             WorkerJob job = worker.getJob(Fixture.TIMEOUT);
             job.sendWorkComplete(job.argumentsAsString().toUpperCase(Locale.ROOT));
             return job.name();
         });
-        ChildProcess cli = fx.add(new ChildProcess(new ProcessBuilder(GEARMAN, "-h", "127.0.0.1", "-p",
-                Integer.toString(gearmand.port()), "-f", "upper", "hello tools")));
-        assertThat(cli.process.waitFor(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        ToolResult cli = tools.gearman(new byte[0], Fixture.TIMEOUT, "-f", "upper", "hello tools");
+        assertThat(cli.exitCode()).as("%s", cli).isZero();
         assertThat(served.get(Fixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("upper");
-        assertThat(cli.output()).contains("HELLO TOOLS");
+        assertThat(cli.stdoutText()).as("%s", cli).contains("HELLO TOOLS");
     }
 
     @Test
-    void adminRequestsAgainstGearmand() {
-        Worker worker = fx.worker(gearmand);
+    void adminRequests() {
+        Worker worker = fx.worker(server);
         worker.registerFunction("adm");
-        Client client = fx.client(gearmand);
+        Client client = fx.client(server);
         Job queued = client.submitJob(new Job("adm", "x", "uniq-1"), true, Precedence.NORMAL, Fixture.TIMEOUT);
         Job toCancel = client.submitJob(new Job("other", "y"), true, Precedence.NORMAL, Fixture.TIMEOUT);
         Connection connection = client.getConnection();
@@ -106,7 +124,7 @@ class InteropToolsIT {
 
         CancelJobAdminRequest cancel = connection.sendAdminRequest(new CancelJobAdminRequest(toCancel.handle()),
                 Fixture.TIMEOUT);
-        assertThat(cancel.lines()).containsExactly("OK"); // gearmand ends it with \r\n
+        assertThat(cancel.lines()).containsExactly("OK"); // gearmand ends it with \r\n, ours with \n
         assertThatThrownBy(() -> connection.sendAdminRequest(new CancelJobAdminRequest("H:nope:1"), Fixture.TIMEOUT))
                 .isInstanceOfSatisfying(GearmanErrorException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_JOB"));
         assertThatThrownBy(() -> connection.sendAdminRequest(new Bogus(), Fixture.TIMEOUT))
@@ -118,7 +136,7 @@ class InteropToolsIT {
                 .isEqualTo("ping".getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A command gearmand does not know. */
+    /** A command no server knows. */
     private static final class Bogus extends AdminRequest {
         Bogus() {
             super("bogus");
@@ -127,30 +145,6 @@ class InteropToolsIT {
         @Override
         protected boolean isMultiLine() {
             return false;
-        }
-    }
-
-    /** A child process we started, stopped by its own handle on close. */
-    private static final class ChildProcess implements AutoCloseable {
-        final Process process;
-        final Path out;
-
-        ChildProcess(ProcessBuilder builder) throws IOException {
-            out = Files.createTempFile("gearman-cli", ".out");
-            process = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        }
-
-        String output() throws IOException {
-            return Files.readString(out);
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            Files.deleteIfExists(out);
         }
     }
 }

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gear.Client;
 import dev.gear.Job;
+import dev.gear.Packet;
+import dev.gear.PacketType;
 import dev.gear.Precedence;
 import dev.gear.StatusAdminRequest;
 import dev.gear.StatusRow;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.Peers;
+import dev.gear.it.support.RawConnection;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -18,27 +25,33 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Several servers per client or worker: round-robin, dead servers skipped, one job per getJob; coalescing. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class MultiServerIT {
+    @Parameter
+    ServerLauncher launcher;
+
     private final Fixture fx = new Fixture();
 
-    static List<TestServer.Kind> servers() {
-        return TestServer.all();
-    }
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @AfterEach
     void tearDown() {
         fx.close();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void jobsSpreadRoundRobinOverConnectedServers(TestServer.Kind kind) {
-        TestServer a = fx.server(kind);
-        TestServer b = fx.server(kind);
+    @Test
+    void jobsSpreadRoundRobinOverConnectedServers() {
+        ServerUnderTest a = fx.server(launcher);
+        ServerUnderTest b = fx.server(launcher);
         Client client = fx.client(a, b);
         awaitAllConnected(client);
         List<Job> jobs = new ArrayList<>();
@@ -51,10 +64,9 @@ class MultiServerIT {
         assertThat(perPort.values()).containsOnly(5L);
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void deadServerIsSkipped(TestServer.Kind kind) throws IOException {
-        TestServer live = fx.server(kind);
+    @Test
+    void deadServerIsSkipped() throws IOException {
+        ServerUnderTest live = fx.server(launcher);
         int deadPort;
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed below: connecting there is refused
@@ -75,11 +87,10 @@ class MultiServerIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void oneWaitingGetJobTakesOneJobEvenWithWorkOnEveryServer(TestServer.Kind kind) {
-        TestServer a = fx.server(kind);
-        TestServer b = fx.server(kind);
+    @Test
+    void oneWaitingGetJobTakesOneJobEvenWithWorkOnEveryServer() {
+        ServerUnderTest a = fx.server(launcher);
+        ServerUnderTest b = fx.server(launcher);
         Client toA = fx.client(a);
         Client toB = fx.client(b);
         toA.submitJob(new Job("one", "a"), true, Precedence.NORMAL, Fixture.TIMEOUT);
@@ -98,10 +109,9 @@ class MultiServerIT {
         second.sendWorkComplete();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void coalescedSubmissionsAllReceiveTheResults(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void coalescedSubmissionsAllReceiveTheResults() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         Job first = client.submitJob(new Job("co", "data", "same-unique"));
@@ -115,6 +125,38 @@ class MultiServerIT {
             job.waitForCompletion(Fixture.TIMEOUT);
             assertThat(job.isFailure()).isFalse();
             assertThat(job.dataAsString()).isEqualTo("partend");
+        }
+    }
+
+    /**
+     * The wire rule the client's coalescing relies on (docs/client.md, "Jobs"): a connection that
+     * submitted the same unique twice gets every WORK_* packet twice, one copy per submission, each
+     * copy in order. gearmand does so; our server must too.
+     */
+    @Test
+    void twoSubmissionsOnOneConnectionGetOneCopyOfEachResultPerSubmission() {
+        ServerUnderTest server = fx.server(launcher);
+        try (Peers peers = new Peers(server)) {
+            RawConnection client = peers.connect();
+            String handle = Peers.submit(client, PacketType.SUBMIT_JOB, "co", "same-unique", "x");
+            assertThat(Peers.submit(client, PacketType.SUBMIT_JOB, "co", "same-unique", "x")).isEqualTo(handle);
+            RawConnection worker = peers.worker("co");
+            assertThat(Peers.grabUniq(worker).fieldString(0)).isEqualTo(handle);
+            worker.send(PacketType.WORK_DATA, handle, "part");
+            worker.send(PacketType.WORK_COMPLETE, handle, "end");
+
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Packet packet = client.nextFrame().packet();
+                assertThat(packet).as("frame %d", i).isNotNull();
+                assertThat(packet.fieldString(0)).isEqualTo(handle);
+                received.add(packet.type() + " " + packet.fieldString(1));
+            }
+            assertThat(received).containsExactlyInAnyOrder("WORK_DATA part", "WORK_DATA part",
+                    "WORK_COMPLETE end", "WORK_COMPLETE end");
+            assertThat(received.get(0)).isEqualTo("WORK_DATA part");
+            assertThat(received.get(3)).isEqualTo("WORK_COMPLETE end");
+            client.assertNoReplyPending();
         }
     }
 

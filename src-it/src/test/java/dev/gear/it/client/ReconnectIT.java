@@ -8,28 +8,37 @@ import dev.gear.ConnectionException;
 import dev.gear.Job;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
+import dev.gear.it.support.ServerFailureContext;
+import dev.gear.it.support.ServerLauncher;
+import dev.gear.it.support.ServerUnderTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A server stopped and restarted on the same port: jobs in flight fail, client and worker come back. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ReconnectIT {
+    @Parameter
+    ServerLauncher launcher;
+
     private final Fixture fx = new Fixture();
 
-    static List<TestServer.Kind> servers() {
-        return TestServer.all();
-    }
+    @RegisterExtension
+    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @AfterEach
     void tearDown() {
         fx.close();
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
-    void clientAndWorkerReconnectAndJobsInFlightFail(TestServer.Kind kind) {
-        TestServer server = fx.server(kind);
+    @Test
+    void clientAndWorkerReconnectAndJobsInFlightFail() {
+        ServerUnderTest server = fx.server(launcher);
         Client client = fx.client(server);
         Worker worker = fx.worker(server);
         worker.registerFunction("f");
@@ -39,7 +48,7 @@ class ReconnectIT {
         WorkerJob inHand = worker.getJob(Fixture.TIMEOUT);
         assertThat(inHand.handle()).isEqualTo(running.handle());
 
-        server.stop();
+        server.halt();
         for (Job job : List.of(running, queued)) {
             job.waitForCompletion(Fixture.TIMEOUT); // none hangs
             assertThat(job.isComplete()).isTrue();

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +36,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Raw-packet scenarios run against every server in {@code ServersUnderTest}, each on a fresh server.
+ * Raw-packet scenarios run against one server of each implementation ({@code
+ * ServersUnderTest#perImplementation}: gearmand and our embedded {@code Server}), each scenario on a
+ * fresh server, in the same test run.
  *
  * <p>What is asserted: gearmand 1.1.20's observed behaviour ({@code reference/protocol.md}) for
  * {@link Kind#GEARMAND}, and DESIGN.md's "Server semantics" table for {@link Kind#GEAR_JAVA}. Where
@@ -44,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and distinct. ERROR codes are asserted for every server; ERROR texts only for gearmand.
  */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.gear.it.support.ServersUnderTest#available")
+@MethodSource("dev.gear.it.support.ServersUnderTest#perImplementation")
 class ConformanceIT {
     private static final Duration SERVER_CATCH_UP = Duration.ofSeconds(5);
 
@@ -88,6 +92,15 @@ class ConformanceIT {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A worker for {@code function} that has been told there is no work and sent PRE_SLEEP. */
+    RawConnection sleepingWorker(String function) {
+        RawConnection worker = peers.worker(function);
+        expectNoJob(worker);
+        worker.send(Packet.request(PacketType.PRE_SLEEP));
+        worker.assertNoReplyPending();
+        return worker;
     }
 
     @Nested
@@ -140,6 +153,40 @@ class ConformanceIT {
         }
 
         @Test
+        void resMagicOnARequestIsInvalidMagicAndTheConnectionGoesOn() {
+            RawConnection c = peers.connect();
+            c.send(Packet.response(PacketType.ECHO_REQ, utf8("wrong way")));
+            expectError(c, "INVALID_MAGIC", "Request magic expected");
+            c.assertNoReplyPending();
+        }
+
+        @Test
+        void packetTypesOnlyAServerSendsAreInvalidCommandsAndTheConnectionGoesOn() {
+            // Well-formed bodies only: gearmand crashes on some malformed packets (hostile input is
+            // tested against our server alone, in gear-protocol's HostileInputTest).
+            Map<PacketType, String[]> wellFormed = new LinkedHashMap<>();
+            wellFormed.put(PacketType.NOOP, new String[0]);
+            wellFormed.put(PacketType.JOB_CREATED, new String[] {"H:x:1"});
+            wellFormed.put(PacketType.NO_JOB, new String[0]);
+            wellFormed.put(PacketType.JOB_ASSIGN, new String[] {"H:x:1", "f", "data"});
+            wellFormed.put(PacketType.ECHO_RES, new String[] {"data"});
+            wellFormed.put(PacketType.ERROR, new String[] {"CODE", "text"});
+            wellFormed.put(PacketType.STATUS_RES, new String[] {"H:x:1", "1", "0", "0", "0"});
+            wellFormed.put(PacketType.ALL_YOURS, new String[0]);
+            wellFormed.put(PacketType.OPTION_RES, new String[] {"exceptions"});
+            wellFormed.put(PacketType.JOB_ASSIGN_UNIQ, new String[] {"H:x:1", "f", "u", "data"});
+            wellFormed.put(PacketType.JOB_ASSIGN_ALL, new String[] {"H:x:1", "f", "u", "r", "data"});
+            wellFormed.put(PacketType.STATUS_RES_UNIQUE, new String[] {"u", "0", "0", "0", "0", "0"});
+            RawConnection c = peers.connect();
+            for (Map.Entry<PacketType, String[]> e : wellFormed.entrySet()) {
+                c.send(e.getKey(), e.getValue());
+                Packet error = c.expectPacket(PacketType.ERROR);
+                assertThat(error.fieldString(0)).as("ERROR code for %s", e.getKey()).isEqualTo("INVALID_COMMAND");
+            }
+            c.assertNoReplyPending();
+        }
+
+        @Test
         void optionReqUnknownIsAnErrorAndTheConnectionGoesOn() {
             RawConnection c = peers.connect();
             c.send(PacketType.OPTION_REQ, "bogus");
@@ -185,6 +232,40 @@ class ConformanceIT {
             Packet assigned = grabUniq(worker);
             assertThat(assigned.fieldString(0)).isEqualTo(handle);
             assertThat(assigned.fieldString(3)).isEqualTo("later");
+        }
+
+        @Test
+        void submitJobEpochInTheFutureIsHeldUntilItsTime() {
+            RawConnection client = peers.connect();
+            String inAnHour = String.valueOf(Instant.now().getEpochSecond() + 3600);
+            client.send(PacketType.SUBMIT_JOB_EPOCH, "f", "", inAnHour, "later");
+            String handle = client.expectPacket(PacketType.JOB_CREATED).fieldString(0);
+
+            expectNoJob(peers.worker("f"));
+            assertThat(peers.connect().adminList("show jobs")).as("the held job is listed as a background job")
+                    .containsExactly(handle + "\t0\t0\t1");
+        }
+
+        @Test
+        void aUniqueOfMoreThan64BytesIsArgumentTooLarge() {
+            RawConnection client = peers.connect();
+            client.send(PacketType.SUBMIT_JOB_BG, "f", "u".repeat(65), "x");
+            expectError(client, "ARGUMENT_TOO_LARGE", "Unique value too large");
+
+            String sixtyFour = "v".repeat(64);
+            submit(client, PacketType.SUBMIT_JOB_BG, "f", sixtyFour, "x");
+            List<String> uniques = peers.connect().adminList("show unique jobs");
+            switch (kind()) {
+                case GEARMAND:
+                    // gearmand accepts 64 bytes but stores them cut to 63.
+                    assertThat(uniques).containsExactly(sixtyFour.substring(0, 63));
+                    break;
+                case GEAR_JAVA:
+                    assertThat(uniques).containsExactly(sixtyFour);
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
         }
 
         @Test
@@ -332,6 +413,33 @@ class ConformanceIT {
         }
 
         @Test
+        void canDoTimeoutExpiryRequeuesTheJobAndRejectsTheLateResult() {
+            RawConnection client = peers.connect();
+            String handle = submit(client, PacketType.SUBMIT_JOB, "f", "", "x");
+            RawConnection slow = peers.connect();
+            slow.send(PacketType.CAN_DO_TIMEOUT, "f", "1000"); // ms; 1000 is the smallest gearmand honours
+            assertThat(grabUniq(slow).fieldString(0)).isEqualTo(handle);
+
+            RawConnection admin = peers.connect();
+            admin.awaitAdminList("show jobs", jobs -> jobs.contains(handle + "\t1\t0\t0"),
+                    "the timed-out job to be requeued with RETRIES 1", SERVER_CATCH_UP);
+            RawConnection next = peers.worker("f");
+            assertThat(grabUniq(next).fieldString(0)).as("the requeued job, same handle").isEqualTo(handle);
+
+            slow.send(PacketType.WORK_COMPLETE, handle, "late");
+            expectError(slow, "JOB_NOT_FOUND", "Job given in work result not found");
+            client.assertNoReplyPending();
+            next.send(PacketType.WORK_COMPLETE, handle, "in time");
+            client.expectPacket(PacketType.WORK_COMPLETE, handle, "in time");
+        }
+
+        @Test
+        void aFunctionRegisteredTwiceCountsTwiceInStatus() {
+            peers.worker("f", "f").assertNoReplyPending();
+            assertThat(peers.connect().adminList("status")).containsExactly("f\t0\t0\t2");
+        }
+
+        @Test
         void cantDoOfAnUnknownFunctionIsIgnored() {
             RawConnection worker = peers.connect();
             worker.send(PacketType.CANT_DO, "never-registered");
@@ -390,6 +498,15 @@ class ConformanceIT {
 
             worker.send(Packet.request(PacketType.PRE_SLEEP));
             worker.expectPacket(PacketType.NOOP); // work is pending, so the new sleep ends at once
+        }
+
+        @Test
+        void aSubmitWakesEverySleepingWorkerOfTheFunction() {
+            RawConnection one = sleepingWorker("f");
+            RawConnection two = sleepingWorker("f");
+            submit(peers.connect(), PacketType.SUBMIT_JOB_BG, "f", "", "only one job");
+            one.expectPacket(PacketType.NOOP);
+            two.expectPacket(PacketType.NOOP);
         }
 
         @Test
@@ -640,9 +757,39 @@ class ConformanceIT {
         void cancelJobOfAQueuedJobTellsTheClientWorkFail() {
             RawConnection client = peers.connect();
             String handle = submit(client, PacketType.SUBMIT_JOB, "f", "", "x");
-            assertThat(peers.connect().adminLine("cancel job " + handle)).isEqualTo("OK");
+            RawConnection admin = peers.connect();
+            assertThat(admin.adminLine("cancel job " + handle)).isEqualTo("OK");
             client.expectPacket(PacketType.WORK_FAIL, handle);
+            switch (kind()) {
+                case GEARMAND:
+                    // gearmand keeps the cancelled job listed, IGNORED=1, until a worker would take it.
+                    assertThat(admin.adminList("show jobs")).containsExactly(handle + "\t0\t1\t0");
+                    break;
+                case GEAR_JAVA:
+                    // ours removes it at once.
+                    assertThat(admin.adminList("show jobs")).isEmpty();
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
             expectNoJob(peers.worker("f"));
+        }
+
+        @Test
+        void cancelJobWithoutAHandleIsAnErrorAndTheConnectionGoesOn() {
+            RawConnection admin = peers.connect();
+            String reply = admin.adminLine("cancel job");
+            switch (kind()) {
+                case GEARMAND:
+                    assertThat(reply).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+commandcancel");
+                    break;
+                case GEAR_JAVA:
+                    assertThat(reply).startsWith("ERR INVALID_ARGUMENTS ");
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
+            assertThat(admin.admin("status")).as("the connection goes on").isEmpty();
         }
 
         @Test
@@ -673,6 +820,102 @@ class ConformanceIT {
         }
 
         @Test
+        void priorityStatusCountsQueuedJobsPerPriority() {
+            RawConnection client = peers.connect();
+            submit(client, PacketType.SUBMIT_JOB_HIGH_BG, "f", "", "h");
+            submit(client, PacketType.SUBMIT_JOB_LOW_BG, "f", "", "l1");
+            submit(client, PacketType.SUBMIT_JOB_LOW_BG, "f", "", "l2");
+            peers.worker("g").assertNoReplyPending();
+            assertThat(peers.connect().adminList("prioritystatus")).containsExactlyInAnyOrder(
+                    "f\t1\t0\t2\t0", "g\t0\t0\t0\t1");
+        }
+
+        @Test
+        void maxqueueWithASizeThatIsNotANumber() {
+            RawConnection client = peers.connect();
+            submit(client, PacketType.SUBMIT_JOB_BG, "f", "", "1");
+            String reply = peers.connect().adminLine("maxqueue f many");
+            switch (kind()) {
+                case GEARMAND:
+                    // atoi("many") = 0 = unlimited.
+                    assertThat(reply).isEqualTo("OK");
+                    break;
+                case GEAR_JAVA:
+                    assertThat(reply).startsWith("ERR INVALID_ARGUMENTS ");
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
+            assertThat(submit(client, PacketType.SUBMIT_JOB_BG, "f", "", "2")).as("still unlimited").isNotEmpty();
+        }
+
+        @Test
+        void createAndDropFunction() {
+            RawConnection admin = peers.connect();
+            // \r\n as gearadmin sends it: with a bare \n gearmand loses the name's last character.
+            admin.sendRaw(utf8("create function made\r\n"));
+            assertThat(admin.readAdminReply()).containsExactly("OK");
+            assertThat(admin.adminList("status")).containsExactly("made\t0\t0\t0");
+            admin.sendRaw(utf8("drop function made\r\n"));
+            assertThat(admin.readAdminReply()).containsExactly("OK");
+            assertThat(admin.adminList("status")).isEmpty();
+            admin.sendRaw(utf8("drop function nosuch\r\n"));
+            assertThat(admin.readAdminReply()).containsExactly("ERR function not found");
+        }
+
+        @Test
+        void dropFunctionWithWorkersOrQueuedJobs() {
+            RawConnection admin = peers.connect();
+            peers.worker("busy").assertNoReplyPending();
+            admin.sendRaw(utf8("drop function busy\r\n"));
+            assertThat(admin.readAdminReply())
+                    .containsExactly("ERR there are still connected workers or executing clients");
+
+            String handle = submit(peers.connect(), PacketType.SUBMIT_JOB_BG, "queued", "", "x");
+            admin.sendRaw(utf8("drop function queued\r\n"));
+            List<String> reply = admin.readAdminReply();
+            switch (kind()) {
+                case GEARMAND:
+                    // gearmand drops it; the job lingers in show jobs.
+                    assertThat(reply).containsExactly("OK");
+                    assertThat(admin.adminList("show jobs")).containsExactly(handle + "\t0\t0\t1");
+                    break;
+                case GEAR_JAVA:
+                    // ours refuses, so no job is left without its function.
+                    assertThat(reply).containsExactly("ERR there are still connected workers or executing clients");
+                    assertThat(admin.adminList("status")).contains("queued\t1\t0\t0");
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
+        }
+
+        @Test
+        void verboseReportsALevelName() {
+            assertThat(peers.connect().adminLine("verbose"))
+                    .matches("OK (FATAL|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG)");
+        }
+
+        @Test
+        void shutdown() {
+            RawConnection admin = peers.connect();
+            String reply = admin.adminLine("shutdown");
+            switch (kind()) {
+                case GEARMAND:
+                    // removed from gearmand in 2016.
+                    assertThat(reply).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+commandshutdown");
+                    assertThat(admin.admin("status")).as("the server goes on").isEmpty();
+                    break;
+                case GEAR_JAVA:
+                    assertThat(reply).isEqualTo("OK");
+                    admin.assertClosedByPeer(SERVER_CATCH_UP);
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
+        }
+
+        @Test
         void versionStartsWithOk() {
             assertThat(peers.connect().adminLine("version")).matches("OK \\S.*");
         }
@@ -687,6 +930,25 @@ class ConformanceIT {
             RawConnection admin = peers.connect();
             assertThat(admin.adminLine("frobnicate")).startsWith("ERR UNKNOWN_COMMAND");
             assertThat(admin.admin("status")).as("the connection goes on").isEmpty();
+        }
+
+        @Test
+        void anAdminLineOfSixWords() {
+            RawConnection admin = peers.connect();
+            admin.sendLine("version a b c d e");
+            switch (kind()) {
+                case GEARMAND:
+                    // gearmand hangs up on a sixth word, without a reply.
+                    admin.assertClosedByPeer(SERVER_CATCH_UP);
+                    break;
+                case GEAR_JAVA:
+                    // ours: framing is intact, so the line is answered (extra words ignored).
+                    assertThat(admin.readLine()).startsWith("OK ");
+                    assertThat(admin.admin("status")).as("the connection goes on").isEmpty();
+                    break;
+                default:
+                    throw new AssertionError(kind());
+            }
         }
 
         @Test
@@ -792,15 +1054,6 @@ class ConformanceIT {
             worker.send(PacketType.WORK_COMPLETE, handle, "done");
             worker.assertNoReplyPending();
             expectNoJob(worker);
-        }
-
-        /** A worker for {@code function} that has been told there is no work and sent PRE_SLEEP. */
-        private RawConnection sleepingWorker(String function) {
-            RawConnection worker = peers.worker(function);
-            expectNoJob(worker);
-            worker.send(Packet.request(PacketType.PRE_SLEEP));
-            worker.assertNoReplyPending();
-            return worker;
         }
     }
 }

@@ -98,6 +98,15 @@ public final class GearmanTool {
      * submitting work that must reach it.
      */
     public ToolWorker startWorker(List<String> functions, String... jobCommand) {
+        return startWorker(functions, List.of(), jobCommand);
+    }
+
+    /**
+     * Like {@link #startWorker(List, String...)}, with more worker options before the functions,
+     * e.g. {@code List.of("-c", "6")} to exit after six jobs (then wait with
+     * {@link ToolWorker#awaitExit}).
+     */
+    public ToolWorker startWorker(List<String> functions, List<String> workerOptions, String... jobCommand) {
         if (functions.isEmpty()) {
             throw new IllegalArgumentException("A worker needs at least one function");
         }
@@ -108,6 +117,7 @@ public final class GearmanTool {
             }
         }
         List<String> args = new ArrayList<>(List.of("-w"));
+        args.addAll(workerOptions);
         for (String f : functions) {
             args.add("-f");
             args.add(f);

@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  * at that moment, waits (with a deadline) until the port accepts connections, then asks
  * {@code getpid} on it: if the answer is not our child's PID, another process won the race for the
  * port, and we stop our child and try another port.
+ *
+ * <p>{@link #halt()} sends SIGTERM and keeps the port and directory; {@link #restart()} runs the
+ * same command line again (the log files are appended to) and checks the same way that the
+ * process answering on the port is the new child.
  */
 public final class GearmandProcess implements ServerUnderTest {
     /** Where Debian's {@code gearman-job-server} installs the server. */
@@ -33,7 +37,7 @@ public final class GearmandProcess implements ServerUnderTest {
     private static final int PORT_ATTEMPTS = 5;
     private static final int LOG_TAIL_LINES = 30;
 
-    private final Process process;
+    private volatile Process process;
     private final int port;
     private final Path directory;
     private final List<String> command;
@@ -88,23 +92,36 @@ public final class GearmandProcess implements ServerUnderTest {
                 "--verbose=WARNING",
                 "--pid-file=" + directory.resolve("gearmand-" + port + ".pid")));
         command.addAll(Arrays.asList(extraArgs));
-        Process process = new ProcessBuilder(command)
+        GearmandProcess candidate = new GearmandProcess(launch(command, directory, port), port, directory, command);
+        return candidate.awaitOwnPort() ? candidate : null;
+    }
+
+    private static Process launch(List<String> command, Path directory, int port) throws IOException {
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("gearmand-" + port + ".out").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("gearmand-" + port + ".out").toFile()))
                 .start();
-        GearmandProcess candidate = new GearmandProcess(process, port, directory, command);
+    }
+
+    /**
+     * Waits until the port accepts connections; true when our child answers there, false (child
+     * stopped) when another process does.
+     *
+     * @throws IllegalStateException when the child exits or does not listen in time
+     */
+    private boolean awaitOwnPort() {
         try {
             ProcessPolling.awaitPort(process, LoopbackPorts.HOST, port, START_TIMEOUT);
         } catch (IllegalStateException e) {
-            String diagnostics = candidate.diagnostics();
-            candidate.stopProcess();
+            String diagnostics = diagnostics();
+            stopProcess();
             throw new IllegalStateException("gearmand did not start: " + e.getMessage() + "\n" + diagnostics, e);
         }
-        if (candidate.pidAnsweringOnPort() != process.pid()) {
-            candidate.stopProcess();
-            return null;
+        if (pidAnsweringOnPort() != process.pid()) {
+            stopProcess();
+            return false;
         }
-        return candidate;
+        return true;
     }
 
     private long pidAnsweringOnPort() {
@@ -136,6 +153,7 @@ public final class GearmandProcess implements ServerUnderTest {
         return port;
     }
 
+    /** The current process's id (a {@link #restart()} gives a new one). */
     @Override
     public long processId() {
         return process.pid();
@@ -160,9 +178,42 @@ public final class GearmandProcess implements ServerUnderTest {
                 + tail(directory.resolve("gearmand-" + port + ".out"), "stdout/stderr");
     }
 
+    /** SIGTERM (SIGKILL if ignored), waiting for the exit; the port and files stay ours for {@link #restart()}. */
+    @Override
+    public synchronized void halt() {
+        if (process.isAlive()) {
+            stopProcess();
+        }
+    }
+
+    /**
+     * Runs gearmand again with the same command line, on the same port.
+     *
+     * @throws IllegalStateException when it is running or closed, does not come up, or another
+     *                               process took the port while it was down
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException(this + " was closed; it cannot restart");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException(this + " is running; halt() it first");
+        }
+        try {
+            process = launch(command, directory, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restart " + String.join(" ", command), e);
+        }
+        if (!awaitOwnPort()) {
+            throw new IllegalStateException("gearmand could not restart on " + LoopbackPorts.HOST + ":" + port
+                    + ": another process answers there now");
+        }
+    }
+
     /** Stops it with SIGTERM (gearmand's clean shutdown), SIGKILL if that is ignored, and cleans up. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

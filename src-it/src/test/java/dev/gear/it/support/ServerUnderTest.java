@@ -33,6 +33,31 @@ public interface ServerUnderTest extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Stops the server as an operator would (our server: {@code close()}; gearmand: SIGTERM), so
+     * that every connection to it drops, but keeps what {@link #restart()} needs to bring it back
+     * on the <em>same</em> port: what clients and workers see when their server is restarted.
+     * Does nothing when it is already halted. An optional operation, like {@link #restart()}.
+     *
+     * @throws UnsupportedOperationException when this server cannot be restarted by the harness
+     */
+    default void halt() {
+        throw new UnsupportedOperationException(name() + ": the harness cannot halt and restart it (yet)");
+    }
+
+    /**
+     * Starts a {@linkplain #halt() halted} server again on the same host and port, with the same
+     * options, and returns once it accepts connections. Its state (queues, handles) starts empty,
+     * as after a real restart.
+     *
+     * @throws IllegalStateException         when it is running or closed, or the port cannot be had
+     *                                       again (another process took it while the server was down)
+     * @throws UnsupportedOperationException when this server cannot be restarted by the harness
+     */
+    default void restart() {
+        throw new UnsupportedOperationException(name() + ": the harness cannot halt and restart it (yet)");
+    }
+
     /** Stops the server and releases everything it holds; idempotent. */
     @Override
     void close();

@@ -49,6 +49,31 @@ public final class ToolWorker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits for the worker to exit on its own (after {@code -c N} jobs) and returns everything it
+     * printed (stdout and stderr, merged).
+     *
+     * @throws AssertionError when it is still running after {@code timeout}, or exits non-zero
+     */
+    public String awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("Still running after " + timeout.toMillis() + " ms\n" + diagnostics());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while waiting for the worker to exit", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError("Exited with status " + process.exitValue() + "\n" + diagnostics());
+        }
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("Cannot read " + output, e);
+        }
+    }
+
     /** The worker's process id. */
     public long pid() {
         return process.pid();
