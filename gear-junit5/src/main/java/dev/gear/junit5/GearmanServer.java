@@ -57,16 +57,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(GearExtension.class)
 public @interface GearmanServer {
     /**
-     * Serve TLS with a required client certificate, using the test kit's generated
-     * {@code TestCertificates}. Injected clients and workers then present a certificate whose CN is
-     * given by {@link ClientCert} (default {@value ClientCert#DEFAULT_COMMON_NAME}).
+     * Serve TLS (1.3/1.2) with a required client certificate, using the test kit's JVM-wide
+     * generated {@code TestCertificates} ({@code server.certificates()} gives its CA, contexts and
+     * PEM files). Injected {@code Client} and {@code Worker} parameters then speak TLS and present
+     * a certificate with the CN named by {@link ClientCert}, by default
+     * {@value EmbeddedGearmanServer#DEFAULT_CLIENT_CN} for a client and
+     * {@value EmbeddedGearmanServer#DEFAULT_WORKER_CN} for a worker.
      */
     boolean tls() default false;
 
     /**
-     * ACL entries; when any is given, the server denies by default and allows only what an entry
-     * grants to the subject (the client certificate's CN). Implies nothing about TLS: without TLS
-     * no peer has a subject, so everything is denied.
+     * ACL entries, as gear's {@code ACLEntry}: when any is given, the server denies by default and
+     * allows a peer only what the entry for its client certificate's CN grants. A denied submit is
+     * answered with ERROR {@code 0} "Permission denied by ACL" (the client throws
+     * {@code GearmanErrorException}); a denied registration is ignored. Denials are journaled.
+     * Requires {@link #tls()}, since the CN is the identity. The test kit adds an entry for its own
+     * CN {@value EmbeddedGearmanServer#KIT_COMMON_NAME} so stubs and {@code server.submit(...)}
+     * keep working.
      */
     Acl[] acl() default {};
 
@@ -86,23 +93,25 @@ public @interface GearmanServer {
     int journalCapacity() default 10_000;
 
     /**
-     * One ACL entry, as gear's {@code ACLEntry}: what {@link #subject()} may do. Each pattern is a
-     * regular expression matched against the start of a function name; empty means nothing.
+     * One ACL entry, as gear's {@code ACLEntry}: what {@link #subject()} may do. {@link #register()}
+     * and {@link #invoke()} are regular expressions matched against the start of a function name
+     * ({@code "resize"} also allows {@code "resize_v2"}; end with {@code $} to stop that); empty
+     * means nothing.
      */
     @Target({})
     @Retention(RetentionPolicy.RUNTIME)
     @Documented
     @interface Acl {
-        /** The certificate CN this entry is for (a regular expression anchored at the start). */
+        /** The client certificate CN this entry is for (compared as is, not a pattern); one entry per CN. */
         String subject();
 
-        /** Functions the subject may register as a worker (CAN_DO). */
+        /** Functions the subject may register as a worker (CAN_DO), as a regular expression. */
         String register() default "";
 
-        /** Functions the subject may submit jobs for. */
+        /** Functions the subject may submit (and cancel) jobs for, as a regular expression. */
         String invoke() default "";
 
-        /** Whether the subject may change the ACL through the admin protocol. */
+        /** Whether the subject may change the ACL through the admin protocol ({@code acl grant/revoke}). */
         boolean grant() default false;
     }
 

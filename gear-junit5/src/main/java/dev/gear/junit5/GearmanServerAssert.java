@@ -3,15 +3,19 @@ package dev.gear.junit5;
 import dev.gear.junit5.internal.JournalWatch;
 import dev.gear.server.FunctionStatus;
 import dev.gear.testkit.EmbeddedGearmanServer;
+import dev.gear.testkit.JournalEvent;
+import dev.gear.testkit.Peer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Assertions on an {@link EmbeddedGearmanServer}: its jobs ({@link #job(String)}), counts and
- * worker registrations. By default each assertion checks the server now; after
+ * Assertions on an {@link EmbeddedGearmanServer}: its jobs ({@link #job(String)}), counts,
+ * worker registrations and ACL denials. By default each assertion checks the server now; after
  * {@link #within(Duration)} it waits, up to that long, for the assertion to hold, and returns as
  * soon as it does.
  *
@@ -88,6 +92,48 @@ public final class GearmanServerAssert extends AbstractAssert<GearmanServerAsser
                             .map(f -> f.name() + "=" + f.workers()).collect(Collectors.joining(", ", "{", "}")));
         }
         return myself;
+    }
+
+    /**
+     * That the server's ACL refused CN {@code commonName} a job of {@code function} (the client
+     * got ERROR {@code 0} "Permission denied by ACL").
+     */
+    public GearmanServerAssert deniedInvoke(String commonName, String function) {
+        return denied("invoke", commonName, function);
+    }
+
+    /** That the server's ACL ignored CN {@code commonName} registering {@code function} (CAN_DO). */
+    public GearmanServerAssert deniedRegister(String commonName, String function) {
+        return denied("register", commonName, function);
+    }
+
+    private GearmanServerAssert denied(String action, String commonName, String function) {
+        isNotNull();
+        Objects.requireNonNull(commonName, "commonName");
+        Objects.requireNonNull(function, "function");
+        Predicate<JournalEvent.AclDenied> wanted = d -> d.action().equals(action) && d.target().equals(function)
+                && commonName.equals(d.peer().subject());
+        Optional<JournalEvent.AclDenied> found = JournalWatch.await(actual, within,
+                () -> actual.journal().events(JournalEvent.AclDenied.class).stream().filter(wanted).findFirst());
+        if (found.isEmpty()) {
+            List<JournalEvent.AclDenied> seen = actual.journal().events(JournalEvent.AclDenied.class);
+            String expected = render(action, "CN=" + commonName, function);
+            String closest = seen.isEmpty() ? "none" : render(seen.get(seen.size() - 1).action(),
+                    subject(seen.get(seen.size() - 1).peer()), seen.get(seen.size() - 1).target());
+            throw failureWithActualExpected(closest, expected, "%s", "\nExpected the ACL to deny " + expected
+                    + waited() + ", but " + (seen.isEmpty() ? "it denied nothing." : "it denied only:"
+                    + seen.stream().map(d -> "\n  " + render(d.action(), subject(d.peer()), d.target()))
+                            .collect(Collectors.joining())));
+        }
+        return myself;
+    }
+
+    private static String render(String action, String subject, String function) {
+        return action + " '" + function + "' by " + subject;
+    }
+
+    private static String subject(Peer peer) {
+        return peer.subject() == null ? "(no certificate, " + peer + ")" : "CN=" + peer.subject();
     }
 
     private int workers(String function) {

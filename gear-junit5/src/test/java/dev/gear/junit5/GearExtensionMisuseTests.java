@@ -98,6 +98,47 @@ class GearExtensionMisuseTests {
                         + " has no effect: it applies only to Worker parameters");
     }
 
+    @Test
+    void clientCertOnAServerParameter() {
+        assertThat(failureMessage(ClientCertOnServerTestCase.class)).isEqualTo(
+                "@ClientCert on parameter [0] of method test(EmbeddedGearmanServer) in"
+                        + " GearExtensionMisuseTests.ClientCertOnServerTestCase has no effect: it applies only to"
+                        + " Client and Worker parameters");
+    }
+
+    @Test
+    void aclWithoutTls() {
+        assertThat(failureMessage(AclWithoutTlsTestCase.class)).isEqualTo(
+                "@GearmanServer static field 'server' of GearExtensionMisuseTests.AclWithoutTlsTestCase has acl"
+                        + " entries but not tls: the ACL knows peers by their client certificate's CN, so without"
+                        + " TLS it would deny everyone; add tls = true");
+    }
+
+    @Test
+    void aclWithAnInvalidPattern() {
+        assertThat(failureMessage(InvalidAclTestCase.class)).isEqualTo(
+                "@GearmanServer parameter [0] of method test(EmbeddedGearmanServer) in"
+                        + " GearExtensionMisuseTests.InvalidAclTestCase has an invalid acl entry: invalid invoke regex"
+                        + " 'resize(' for subject web: Unclosed group near index 7");
+    }
+
+    @Test
+    void aclWithTwoEntriesForOneSubject() {
+        assertThat(failureMessage(DuplicateAclSubjectTestCase.class)).isEqualTo(
+                "@GearmanServer field 'server' of GearExtensionMisuseTests.DuplicateAclSubjectTestCase has an"
+                        + " invalid acl entry: An ACL entry for web already exists");
+    }
+
+    @Test
+    void workerWhoseRegistrationTheAclDenies() {
+        assertThat(failureMessage(RegistrationDeniedTestCase.class)).isEqualTo(
+                "@CanDo(\"resize\") on parameter [0] of method test(Worker) in"
+                        + " GearExtensionMisuseTests.RegistrationDeniedTestCase cannot register: the ACL of static"
+                        + " field 'server' of GearExtensionMisuseTests.RegistrationDeniedTestCase does not let"
+                        + " CN=worker register 'resize'; add @GearmanServer.Acl(subject = \"worker\", register = ...)"
+                        + " or name a permitted certificate with @ClientCert");
+    }
+
     /** Runs the fixture and returns the message of its one failure (test or container). */
     private static String failureMessage(Class<?> fixture) {
         EngineExecutionResults results = Fixtures.run(fixture);
@@ -206,6 +247,53 @@ class GearExtensionMisuseTests {
 
         @Test
         void test(@CanDo("x") Client client) {
+        }
+    }
+
+    @Tag("fixture")
+    static class ClientCertOnServerTestCase {
+        @Test
+        void test(@ClientCert("alice") @GearmanServer EmbeddedGearmanServer server) {
+        }
+    }
+
+    @Tag("fixture")
+    static class AclWithoutTlsTestCase {
+        @GearmanServer(acl = @GearmanServer.Acl(subject = "web", invoke = "resize"))
+        static EmbeddedGearmanServer server;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class InvalidAclTestCase {
+        @Test
+        void test(@GearmanServer(tls = true, acl = @GearmanServer.Acl(subject = "web", invoke = "resize("))
+                EmbeddedGearmanServer server) {
+        }
+    }
+
+    @Tag("fixture")
+    static class DuplicateAclSubjectTestCase {
+        @GearmanServer(tls = true, acl = {
+                @GearmanServer.Acl(subject = "web", invoke = "resize"),
+                @GearmanServer.Acl(subject = "web", register = "resize")})
+        EmbeddedGearmanServer server;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Tag("fixture")
+    static class RegistrationDeniedTestCase {
+        @GearmanServer(tls = true, acl = @GearmanServer.Acl(subject = "resizer", register = "resize"))
+        static EmbeddedGearmanServer server;
+
+        @Test
+        void test(@CanDo("resize") Worker worker) {
         }
     }
 }

@@ -11,11 +11,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param server the server
  * @param site   where it was declared, for messages ({@code static field 'server' of OrderTest})
- * @param tls    whether it serves TLS
  */
 @SuppressWarnings("deprecation")
-public record ManagedServer(EmbeddedGearmanServer server, String site, boolean tls)
+public record ManagedServer(EmbeddedGearmanServer server, String site)
         implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+
+    /** Whether the server serves TLS (also for a server the test built itself). */
+    public boolean tls() {
+        return server.isTls();
+    }
 
     @Override
     public void close() {

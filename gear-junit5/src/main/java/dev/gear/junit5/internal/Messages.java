@@ -49,4 +49,23 @@ final class Messages {
     static String misplaced(String annotation, String site, String fits) {
         return annotation + " on " + site + " has no effect: it applies only to " + fits + " parameters";
     }
+
+    static String journalCapacity(String site, int capacity) {
+        return "@GearmanServer " + site + " has journalCapacity = " + capacity + ": it must be at least 1";
+    }
+
+    static String aclWithoutTls(String site) {
+        return "@GearmanServer " + site + " has acl entries but not tls: the ACL knows peers by their client"
+                + " certificate's CN, so without TLS it would deny everyone; add tls = true";
+    }
+
+    static String invalidAcl(String site, String reason) {
+        return "@GearmanServer " + site + " has an invalid acl entry: " + reason;
+    }
+
+    static String registrationDenied(String cn, String function, String site, String server) {
+        return "@CanDo(\"" + function + "\") on " + site + " cannot register: the ACL of " + server
+                + " does not let CN=" + cn + " register '" + function + "'; add @GearmanServer.Acl(subject = \""
+                + cn + "\", register = ...) or name a permitted certificate with @ClientCert";
+    }
 }

@@ -1,6 +1,9 @@
 package dev.gear.junit5.internal;
 
 import dev.gear.junit5.GearmanServer;
+import dev.gear.server.Acl;
+import dev.gear.server.AclEntry;
+import dev.gear.server.AclException;
 import dev.gear.server.WorkerLossPolicy;
 import dev.gear.testkit.EmbeddedGearmanServer;
 import dev.gear.testkit.UnmatchedPolicy;
@@ -14,21 +17,38 @@ final class ServerFactory {
     }
 
     static EmbeddedGearmanServer build(GearmanServer annotation, String site, String name) {
-        if (annotation.tls() || annotation.acl().length > 0) {
-            // The test kit in this build has no TLS/ACL options yet; say so rather than serve plain text.
-            throw new ExtensionConfigurationException("@GearmanServer on " + site
-                    + " asks for TLS or an ACL, which this gear-testkit does not support yet");
-        }
         if (annotation.journalCapacity() < 1) {
-            throw new ExtensionConfigurationException("@GearmanServer on " + site + " has journalCapacity = "
-                    + annotation.journalCapacity() + ": it must be at least 1");
+            throw new ExtensionConfigurationException(Messages.journalCapacity(site, annotation.journalCapacity()));
         }
-        return EmbeddedGearmanServer.builder()
+        EmbeddedGearmanServer.Builder builder = EmbeddedGearmanServer.builder()
                 .name(name)
                 .journalCapacity(annotation.journalCapacity())
                 .unmatchedPolicy(annotation.unmatched())
-                .workerLossPolicy(workerLossPolicy(annotation, site))
-                .build();
+                .workerLossPolicy(workerLossPolicy(annotation, site));
+        if (annotation.tls()) {
+            builder.tls();
+        }
+        if (annotation.acl().length > 0) {
+            if (!annotation.tls()) {
+                // Checked here as well as by the kit's build(), to name the field and the attribute.
+                throw new ExtensionConfigurationException(Messages.aclWithoutTls(site));
+            }
+            builder.acl(acl(annotation.acl(), site));
+        }
+        return builder.build();
+    }
+
+    /** A fresh, mutable {@link Acl} per server (the admin protocol may change it at run time). */
+    private static Acl acl(GearmanServer.Acl[] entries, String site) {
+        Acl acl = new Acl();
+        for (GearmanServer.Acl e : entries) {
+            try {
+                acl.add(new AclEntry(e.subject(), e.register(), e.invoke(), e.grant()));
+            } catch (AclException invalid) {
+                throw new ExtensionConfigurationException(Messages.invalidAcl(site, invalid.getMessage()), invalid);
+            }
+        }
+        return acl;
     }
 
     private static WorkerLossPolicy workerLossPolicy(GearmanServer annotation, String site) {

@@ -66,7 +66,7 @@ public final class ServerScope {
         EmbeddedGearmanServer server = store.getOrComputeIfAbsent(new SiteKey(parameter), k -> {
             EmbeddedGearmanServer created = ServerFactory.build(annotation, site, name(parameter.getName(),
                     parameter.getDeclaringExecutable().getDeclaringClass()));
-            return register(context, new ManagedServer(created, site, annotation.tls()));
+            return register(context, new ManagedServer(created, site));
         }, ManagedServer.class).server();
         synchronized (server) {
             if (!server.isRunning()) {
@@ -111,7 +111,7 @@ public final class ServerScope {
             }
             EmbeddedGearmanServer server = (EmbeddedGearmanServer) current;
             // Stored before start so that it is closed even when start fails half-way.
-            store.put(new SiteKey(field), register(context, new ManagedServer(server, site, false)));
+            store.put(new SiteKey(field), register(context, new ManagedServer(server, site)));
             if (!server.isRunning()) {
                 server.start();
             }
@@ -122,7 +122,7 @@ public final class ServerScope {
         }
         EmbeddedGearmanServer server = ServerFactory.build(annotation, site,
                 name(field.getName(), field.getDeclaringClass()));
-        store.put(new SiteKey(field), register(context, new ManagedServer(server, site, annotation.tls())));
+        store.put(new SiteKey(field), register(context, new ManagedServer(server, site)));
         server.start();
         write(field, instance, server);
     }
