@@ -22,14 +22,21 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static EngineExecutionResults run(Class<?> fixture) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
+    static EngineExecutionResults run(Class<?>... fixtures) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectors(fixtures)).execute();
     }
 
-    static EngineExecutionResults runInParallel(Class<?> fixture) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture))
+    private static org.junit.platform.engine.DiscoverySelector[] selectors(Class<?>... fixtures) {
+        return java.util.Arrays.stream(fixtures).map(c -> selectClass(c))
+                .toArray(org.junit.platform.engine.DiscoverySelector[]::new);
+    }
+
+    /** Runs the fixtures with methods and classes concurrent, on 4 threads. */
+    static EngineExecutionResults runInParallel(Class<?>... fixtures) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectors(fixtures))
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                 .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
                 .execute();

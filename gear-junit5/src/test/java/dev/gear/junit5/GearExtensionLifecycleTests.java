@@ -14,6 +14,7 @@ import dev.gear.testkit.JobCriteria;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Which server a test gets, for how long, and that it is gone afterwards; run through EngineTestKit. */
@@ -119,7 +122,112 @@ class GearExtensionLifecycleTests {
         assertThat(ports).allSatisfy(p -> assertThat(Fixtures.isFree(p)).isTrue());
     }
 
+    @Test
+    void subclassesRunningInParallelShareTheStaticServerOfTheirSuperclass() {
+        InheritedStaticField.reset();
+        EngineExecutionResults results = Fixtures.runInParallel(InheritedStaticField.FirstTestCase.class,
+                InheritedStaticField.SecondTestCase.class);
+
+        results.allEvents().assertStatistics(s -> s.failed(0));
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        List<Integer> ports = Fixtures.ports(results);
+        assertThat(ports).hasSize(2).containsOnly(ports.get(0));
+        assertThat(Fixtures.isFree(ports.get(0))).as("closed after the last class using it").isTrue();
+    }
+
+    @Test
+    void subclassesRunOneAfterTheOtherEachGetAServerForTheirOwnRun() {
+        EngineExecutionResults results = Fixtures.run(SequentialSubclasses.FirstTestCase.class,
+                SequentialSubclasses.SecondTestCase.class);
+
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        assertThat(Fixtures.ports(results)).hasSize(2).allSatisfy(p -> assertThat(Fixtures.isFree(p)).isTrue());
+    }
+
     // ------------------------------------------------------------------------------ fixtures
+
+    static final class SequentialSubclasses {
+        abstract static class Base {
+            @GearmanServer
+            static EmbeddedGearmanServer server;
+
+            @Test
+            void running(TestReporter reporter) {
+                assertThat(server.isRunning()).isTrue();
+                reporter.publishEntry(PORT, Integer.toString(server.port()));
+            }
+        }
+
+        @Tag("fixture")
+        static class FirstTestCase extends Base {
+        }
+
+        @Tag("fixture")
+        static class SecondTestCase extends Base {
+        }
+    }
+
+    /**
+     * Two subclasses of one base class with a static server, made to overlap: the second class
+     * starts only once the first has seen its server, and the first checks its server again only
+     * once the second has started. Each must see one and the same running server throughout.
+     */
+    static final class InheritedStaticField {
+        static CountDownLatch firstStarted;
+        static CountDownLatch secondStarted;
+        static volatile EmbeddedGearmanServer seenByFirst;
+
+        static void reset() {
+            firstStarted = new CountDownLatch(1);
+            secondStarted = new CountDownLatch(1);
+            seenByFirst = null;
+        }
+
+        abstract static class Base {
+            @GearmanServer
+            static EmbeddedGearmanServer server;
+        }
+
+        @Tag("fixture")
+        static class FirstTestCase extends Base {
+            @BeforeAll
+            static void seeTheServer() {
+                seenByFirst = server;
+                firstStarted.countDown();
+            }
+
+            @Test
+            void keepsItsServerWhileTheSecondClassRuns(TestReporter reporter) throws Exception {
+                assertThat(secondStarted.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                assertThat(server).isSameAs(seenByFirst);
+                assertThat(server.isRunning()).isTrue();
+                reporter.publishEntry(PORT, Integer.toString(server.port()));
+            }
+        }
+
+        @Tag("fixture")
+        @ExtendWith(AfterFirstStarted.class) // registered before the field's extension, so it runs first
+        static class SecondTestCase extends Base {
+            @BeforeAll
+            static void started() {
+                secondStarted.countDown();
+            }
+
+            @Test
+            void usesTheSameServer(TestReporter reporter) {
+                assertThat(server).isSameAs(seenByFirst);
+                assertThat(server.isRunning()).isTrue();
+                reporter.publishEntry(PORT, Integer.toString(server.port()));
+            }
+        }
+
+        static final class AfterFirstStarted implements BeforeAllCallback {
+            @Override
+            public void beforeAll(ExtensionContext context) throws Exception {
+                assertThat(firstStarted.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            }
+        }
+    }
 
     @Tag("fixture")
     static class StaticFieldTestCase {

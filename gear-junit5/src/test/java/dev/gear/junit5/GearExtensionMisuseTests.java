@@ -139,11 +139,19 @@ class GearExtensionMisuseTests {
                         + " or name a permitted certificate with @ClientCert");
     }
 
-    /** Runs the fixture and returns the message of its one failure (test or container). */
-    private static String failureMessage(Class<?> fixture) {
-        EngineExecutionResults results = Fixtures.run(fixture);
+    @Test
+    void builtServerInASuperclassUsedAgainAfterItWasClosed() {
+        assertThat(failureMessage(InheritedBuiltServer.FirstTestCase.class, InheritedBuiltServer.SecondTestCase.class))
+                .isEqualTo("@GearmanServer static field 'server' of GearExtensionMisuseTests.InheritedBuiltServer.Base"
+                        + " holds a server that was closed after an earlier test class used it, and a closed server"
+                        + " cannot start again: leave the field empty so that each class gets a new server");
+    }
+
+    /** Runs the fixtures one after the other and returns the message of their one failure (test or container). */
+    private static String failureMessage(Class<?>... fixtures) {
+        EngineExecutionResults results = Fixtures.run(fixtures);
         List<Event> failed = results.allEvents().failed().list();
-        assertThat(failed).as("failed events of %s", fixture.getSimpleName()).hasSize(1);
+        assertThat(failed).as("failed events of %s", List.of(fixtures)).hasSize(1);
         Throwable t = failed.get(0).getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
         return t.getMessage();
     }
@@ -294,6 +302,25 @@ class GearExtensionMisuseTests {
 
         @Test
         void test(@CanDo("resize") Worker worker) {
+        }
+    }
+
+    static final class InheritedBuiltServer {
+        abstract static class Base {
+            @GearmanServer
+            static EmbeddedGearmanServer server = EmbeddedGearmanServer.builder().build();
+
+            @Test
+            void test() {
+            }
+        }
+
+        @Tag("fixture")
+        static class FirstTestCase extends Base {
+        }
+
+        @Tag("fixture")
+        static class SecondTestCase extends Base {
         }
     }
 }

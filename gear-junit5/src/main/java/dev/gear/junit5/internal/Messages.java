@@ -68,4 +68,10 @@ final class Messages {
                 + " does not let CN=" + cn + " register '" + function + "'; add @GearmanServer.Acl(subject = \""
                 + cn + "\", register = ...) or name a permitted certificate with @ClientCert";
     }
+
+    static String prefilledAlreadyClosed(String site) {
+        return "@GearmanServer " + site + " holds a server that was closed after an earlier test class used it,"
+                + " and a closed server cannot start again: leave the field empty so that each class gets a new"
+                + " server";
+    }
 }

@@ -23,8 +23,10 @@ import org.junit.platform.commons.support.ModifierSupport;
  * store, and answers which servers a context can see.
  *
  * <p>Stateless: every server lives in the {@link Store} of the context whose life it shares (the
- * class context for static fields and for instance fields of a per-class instance, the method
- * context otherwise), so JUnit closes it with that context, and nothing is shared between
+ * class context for instance fields of a per-class instance, the method context for other
+ * instance fields and parameters), so JUnit closes it with that context. A static field exists
+ * once for all classes that inherit it, so its server lives in the root store, held by a lease in
+ * each class context that uses it ({@link StaticFieldServer}); nothing else is shared between
  * contexts that run in parallel.
  */
 public final class ServerScope {
@@ -35,13 +37,34 @@ public final class ServerScope {
     private record SiteKey(Object site) {
     }
 
-    /** Starts the servers of the static {@code @GearmanServer} fields of the context's test class. */
+    /**
+     * Starts (or joins) the servers of the static {@code @GearmanServer} fields of the context's
+     * test class, inherited ones included; see {@link StaticFieldServer} for why they are shared.
+     */
     public void startStaticFields(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         for (Field field : AnnotationSupport.findAnnotatedFields(testClass, GearmanServer.class,
                 ModifierSupport::isStatic)) {
-            startField(context, field, null);
+            startStaticField(context, field);
         }
+    }
+
+    private void startStaticField(ExtensionContext context, Field field) {
+        if (field.getType() != EmbeddedGearmanServer.class) {
+            throw new ExtensionConfigurationException(Messages.wrongType("@GearmanServer " + Sites.field(field),
+                    field.getType()));
+        }
+        Store store = context.getStore(NAMESPACE);
+        if (store.get(new SiteKey(field)) != null) {
+            return; // this class context already holds it
+        }
+        GearmanServer annotation = AnnotationSupport.findAnnotation(field, GearmanServer.class).orElseThrow();
+        StaticFieldServer shared = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
+                new StaticFieldServer.Key(field), k -> new StaticFieldServer(field, annotation),
+                StaticFieldServer.class);
+        ManagedServer managed = shared.acquire();
+        store.put(new SiteKey(field), new StaticFieldServer.Lease(shared));
+        register(context, managed);
     }
 
     /** Starts the servers of the instance {@code @GearmanServer} fields of every test instance (outer ones too). */
@@ -150,11 +173,11 @@ public final class ServerScope {
     }
 
     /** Thread and log name of a server: {@code OrderTest.server}. */
-    private static String name(String element, Class<?> owner) {
+    static String name(String element, Class<?> owner) {
         return Sites.className(owner) + "." + element;
     }
 
-    private static Object read(Field field, Object instance) {
+    static Object read(Field field, Object instance) {
         try {
             field.setAccessible(true);
             return field.get(instance);
@@ -163,7 +186,7 @@ public final class ServerScope {
         }
     }
 
-    private static void write(Field field, Object instance, Object value) {
+    static void write(Field field, Object instance, Object value) {
         try {
             field.set(instance, value);
         } catch (ReflectiveOperationException | RuntimeException e) {
