@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <h2>Scope</h2>
  * <ul>
  *   <li>a {@code static} field: one server per test class, started before {@code @BeforeAll}
- *       methods and closed after {@code @AfterAll}; {@code @Nested} classes use it too;</li>
+ *       methods and closed after {@code @AfterAll}; {@code @Nested} classes use it too. Test
+ *       classes that inherit the field and run at the same time share its one server, which
+ *       closes after the last of them;</li>
  *   <li>an instance field: a new server for every test, started before {@code @BeforeEach}
  *       (with {@code @TestInstance(PER_CLASS)}, one for the life of the instance);</li>
  *   <li>a parameter of a test or lifecycle method: a new server for that method's context.
