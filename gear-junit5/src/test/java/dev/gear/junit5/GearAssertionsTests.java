@@ -1,0 +1,160 @@
+package dev.gear.junit5;
+
+import static dev.gear.junit5.GearAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gear.Client;
+import dev.gear.Job;
+import dev.gear.Precedence;
+import dev.gear.Worker;
+import dev.gear.WorkerJob;
+import dev.gear.testkit.EmbeddedGearmanServer;
+import dev.gear.testkit.JobCriteria;
+import dev.gear.testkit.JobState;
+import dev.gear.testkit.StubResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+/** GearAssertions against a real test server (injected by the extension under test). */
+class GearAssertionsTests {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @GearmanServer
+    EmbeddedGearmanServer server;
+
+    @Test
+    void queuedThenCompleted(Client client) {
+        Job job = client.submitJob(new Job("resize", "a.png"));
+
+        assertThat(server).job("resize").withPayload("a.png").isQueued();
+
+        try (Worker worker = server.newWorker("resize")) {
+            WorkerJob work = worker.getJob(TIMEOUT);
+            work.sendWorkComplete("done");
+            assertThat(server).within(TIMEOUT).job("resize").withPayload("a.png").isCompleted().hasResult("done")
+                    .hasAttempts(1);
+        }
+        assertThat(job.waitForCompletion(TIMEOUT).dataAsString()).isEqualTo("done");
+    }
+
+    @Test
+    void filtersOnUniquePriorityAndBackground(Client client) {
+        client.submitJob(new Job("f", "p", "u-1"), true, Precedence.HIGH, TIMEOUT);
+        client.submitJob(new Job("f", "p", "u-2"), false, Precedence.LOW, TIMEOUT);
+
+        assertThat(server).job("f").withUnique("u-1").withPriority(Precedence.HIGH).inBackground().isQueued();
+        assertThat(server).job("f").withUnique("u-2").withPriority(Precedence.LOW).inForeground().wasSubmitted()
+                .hasState(JobState.QUEUED);
+        assertThatThrownBy(() -> assertThat(server).job("f").withUnique("u-2").inBackground().wasSubmitted())
+                .hasMessageContaining("it ran in the foreground, expected background");
+        assertThatThrownBy(() -> assertThat(server).job("f").withPriority(Precedence.NORMAL).wasSubmitted())
+                .hasMessageContaining("priority is LOW, expected NORMAL");
+    }
+
+    @Test
+    void failureNamesTheClosestJobAndOffersADiff(Client client) {
+        client.submitJob(new Job("resize", "a.png"), true, Precedence.NORMAL, TIMEOUT);
+        client.submitJob(new Job("other", "b.png"), true, Precedence.NORMAL, TIMEOUT);
+
+        AssertionFailedError e = (AssertionFailedError) org.assertj.core.api.Assertions.catchThrowable(
+                () -> assertThat(server).job("resize").withPayload("b.png").isCompleted());
+
+        org.assertj.core.api.Assertions.assertThat(e.getExpected().getStringRepresentation())
+                .isEqualTo("function: resize\npayload: \"b.png\"\nstate: COMPLETED");
+        org.assertj.core.api.Assertions.assertThat(e.getActual().getStringRepresentation())
+                .isEqualTo("function: resize\npayload: \"a.png\"\nstate: QUEUED");
+        org.assertj.core.api.Assertions.assertThat(e.getMessage())
+                .contains("Expected a job for function 'resize' with payload \"b.png\" in state COMPLETED,\n"
+                        + "but the closest was\n  #")
+                .contains("which differs: payload differs at byte 0; state is QUEUED, expected COMPLETED")
+                .contains("Jobs seen (2):");
+    }
+
+    @Test
+    void noJobsAtAll() {
+        assertThatThrownBy(() -> assertThat(server).job("resize").wasSubmitted())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expected a job for function 'resize',\nbut the server saw no jobs at all\n"
+                        + "No jobs seen.");
+    }
+
+    @Test
+    void withinWaitsForTheEventAndReturnsOnceItHappens() {
+        server.stub("slow").willRespond(StubResponse.builder().delay(Duration.ofMillis(200)).complete("ok"));
+        server.submit("slow", "x");
+
+        assertThatThrownBy(() -> assertThat(server).job("slow").isCompleted())
+                .as("not completed yet: the stub waits 200 ms").isInstanceOf(AssertionError.class);
+        assertThat(server).within(TIMEOUT).job("slow").isCompleted().hasResult("ok");
+    }
+
+    @Test
+    void withinFailsWithTheClosestMismatchWhenTimeRunsOut(Client client) {
+        client.submitJob(new Job("never", "x"), true, Precedence.NORMAL, TIMEOUT);
+
+        assertThatThrownBy(() -> assertThat(server).within(Duration.ofMillis(300)).job("never").isCompleted())
+                .hasMessageContaining("Expected a job for function 'never' in state COMPLETED within PT0.3S,")
+                .hasMessageContaining("which differs: state is QUEUED, expected COMPLETED");
+    }
+
+    @Test
+    void failedAndExceptionJobs() {
+        server.stub("breaks").willFail();
+        server.stub("throws").willThrow("boom");
+        server.submit("breaks", "1");
+        server.submit("throws", "2");
+
+        assertThat(server).within(TIMEOUT).job("breaks").isFailed();
+        assertThat(server).within(TIMEOUT).job("throws").endedWithException().hasResult("boom");
+    }
+
+    @Test
+    void counts(Client client) {
+        for (int i = 0; i < 3; i++) {
+            client.submitJob(new Job("c", "p" + i), true, Precedence.NORMAL, TIMEOUT);
+        }
+
+        assertThat(server).hasSubmitted("c").hasSubmitted("c", 3).hasNotSubmitted("d");
+        assertThat(server).job("c").withPayload("p1").hasCount(1);
+        assertThatThrownBy(() -> assertThat(server).hasSubmitted("c", 2))
+                .hasMessageContaining("Expected 2 job(s) for function 'c', but found 3:");
+    }
+
+    @Test
+    void countsWait(Client client) {
+        server.stub("later").willRespond(StubResponse.builder().delay(Duration.ofMillis(100)).complete("ok"));
+        server.submit("later", "1");
+        server.submit("later", "2");
+
+        assertThat(server).within(TIMEOUT).job("later").withPayload("2").isCompleted();
+        assertThat(server).within(TIMEOUT).hasSubmitted("later", 2);
+    }
+
+    @Test
+    void workerRegistration() throws Exception {
+        try (Worker one = server.newWorker("w")) {
+            assertThat(server).hasWorkerFor("w").hasWorkersFor("w", 1);
+            assertThatThrownBy(() -> assertThat(server).hasWorkersFor("w", 2))
+                    .hasMessageContaining("Expected 2 worker(s) for 'w', but 1 registered.");
+
+            // A worker registering on its own: the waiting form returns once CAN_DO has arrived.
+            try (Worker two = Worker.builder().build()) {
+                two.addServer("127.0.0.1", server.port());
+                two.waitForServer(TIMEOUT);
+                two.registerFunction("w");
+                assertThat(server).within(TIMEOUT).hasWorkersFor("w", 2);
+            }
+        }
+    }
+
+    @Test
+    void submittedByNeedsACertificate(Client client) {
+        client.submitJob(new Job("s", "x"), true, Precedence.NORMAL, TIMEOUT);
+        server.awaitJob(JobCriteria.function("s"), TIMEOUT);
+
+        assertThatThrownBy(() -> assertThat(server).job("s").submittedBy("alice").wasSubmitted())
+                .hasMessageContaining("submitted by (no certificate, conn#")
+                .hasMessageContaining("expected CN=alice");
+    }
+}
