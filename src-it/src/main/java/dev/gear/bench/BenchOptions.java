@@ -11,9 +11,12 @@ import java.util.Locale;
  * or plain seconds.
  */
 record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int largePayloadBytes, int connections,
-        int rounds, int slices, Path gearmand, boolean runOurs, boolean runGearmand, List<String> scenarios) {
+        int rounds, int slices, Path gearmand, Path geardJar, List<String> geardJvmOptions, List<String> servers,
+        List<String> scenarios) {
 
-    static final List<String> ALL_SCENARIOS = List.of("fg1", "fg4", "fg64k", "bg", "fanin");
+    static final List<String> ALL_SCENARIOS = List.of("fg1", "fg4", "fg64k", "bg", "fanin", "fanin-raw");
+    /** Table order: our server as a process, gearmand, our server embedded in the benchmark's JVM. */
+    static final List<String> ALL_SERVERS = List.of("geard", "gearmand", "embedded");
 
     static final String USAGE = String.join("\n",
             "usage: java -cp ... dev.gear.bench.Benchmark [options]",
@@ -23,11 +26,15 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
             "  --large=BYTES       payload of the large-job scenario (default 65536)",
             "  --slices=N          the measured time is split into N slices alternating between the servers (default 5)",
             "  --connections=N     fan-in connections per round (default 200)",
-            "  --rounds=N          measured fan-in rounds (default 5, plus 1 warm-up round)",
+            "  --rounds=N          measured fan-in rounds (default 5, after warm-up rounds for the warm-up time)",
             "  --gearmand=PATH     gearmand binary (default /usr/sbin/gearmand)",
-            "  --servers=LIST      ours,gearmand (default both)",
+            "  --geard-jar=PATH    our server's runnable jar (default gear-protocol/target/geard.jar)",
+            "  --geard-jvm=OPTS    JVM options for geard, space-separated (default none: the JVM's defaults)",
+            "  --servers=LIST      any of " + String.join(",", ALL_SERVERS) + " (default all three):",
+            "                      geard = our server as a separate JVM (java -jar geard.jar),",
+            "                      embedded = our Server inside the benchmark's JVM",
             "  --scenarios=LIST    any of " + String.join(",", ALL_SCENARIOS) + " (default all)",
-            "DUR is 500ms, 5s, 2m or plain seconds. Defaults keep the run around 1.5 minutes.");
+            "DUR is 500ms, 5s, 2m or plain seconds. Defaults keep the run around 2 minutes; use --warmup=10s or more when geard runs (a fresh JVM).");
 
     static BenchOptions parse(String... args) {
         Duration warmup = Duration.ofSeconds(2);
@@ -38,7 +45,9 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
         int rounds = 5;
         int slices = 5;
         Path gearmand = Path.of("/usr/sbin/gearmand");
-        List<String> servers = List.of("ours", "gearmand");
+        Path geardJar = Path.of("gear-protocol", "target", "geard.jar");
+        List<String> geardJvm = List.of();
+        List<String> servers = ALL_SERVERS;
         List<String> scenarios = ALL_SCENARIOS;
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -56,7 +65,9 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
                 case "rounds" -> rounds = positive(name, value);
                 case "slices" -> slices = positive(name, value);
                 case "gearmand" -> gearmand = Path.of(value);
-                case "servers" -> servers = list(name, value, List.of("ours", "gearmand"));
+                case "geard-jar" -> geardJar = Path.of(value);
+                case "geard-jvm" -> geardJvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+                case "servers" -> servers = list(name, value, ALL_SERVERS);
                 case "scenarios" -> scenarios = list(name, value, ALL_SCENARIOS);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
@@ -64,8 +75,10 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
         if (duration.isZero()) {
             throw new IllegalArgumentException("--duration must be more than 0");
         }
-        return new BenchOptions(warmup, duration, payload, large, connections, rounds, slices, gearmand,
-                servers.contains("ours"), servers.contains("gearmand"), scenarios);
+        // Whatever order they were given in, the table shows them in ALL_SERVERS order.
+        List<String> selected = ALL_SERVERS.stream().filter(servers::contains).toList();
+        return new BenchOptions(warmup, duration, payload, large, connections, rounds, slices, gearmand, geardJar,
+                geardJvm, selected, scenarios);
     }
 
     private static Duration duration(String name, String value) {

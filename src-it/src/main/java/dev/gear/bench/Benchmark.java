@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Our {@code Server} against gearmand, side by side on loopback, both driven by our
- * {@code Client} and {@code Worker}: foreground round trips (1/1, 4/4, large payloads),
- * background submits and a connection fan-in. Each scenario is set up on both servers at once,
- * warmed up on each, then measured in slices that alternate between the servers (so drifting
- * machine load hits both alike), and a table prints both numbers and the ratio ours/gearmand. Run {@code --help} for the options; see
- * {@code src-it/README.md} for how to run it and a recorded result.
+ * Our server against gearmand, side by side on loopback, all driven by our {@code Client} and
+ * {@code Worker}: foreground round trips (1/1, 4/4, large payloads), background submits and a
+ * connection fan-in. Each scenario is set up on every server at once, warmed up on each, then
+ * measured in slices that alternate between the servers (so drifting machine load hits all alike),
+ * and a table prints every server's numbers and the ratios ours/gearmand. Run {@code --help} for
+ * the options; see {@code src-it/README.md} for how to run it and a recorded result.
  *
- * <p>Our server runs in this JVM, so it shares the JIT, the GC and the two cores with the clients
- * and workers; gearmand runs as a separate process. That is the embedded use this library is for,
- * and it favours gearmand slightly.
+ * <p>Our server runs twice: as {@code geard}, a separate JVM like gearmand is a separate process
+ * (the fair, process-against-process comparison), and embedded in this JVM, where it shares the
+ * JIT, the GC and the CPUs with the benchmark's clients and workers (the embedded use).
  */
 public final class Benchmark {
     private Benchmark() {
@@ -54,11 +54,13 @@ public final class Benchmark {
         List<Target> targets = new ArrayList<>();
         long started = System.nanoTime();
         try {
-            if (options.runOurs()) {
-                targets.add(EmbeddedServerTarget.start());
-            }
-            if (options.runGearmand()) {
-                targets.add(GearmandTarget.start(options.gearmand()));
+            for (String server : options.servers()) {
+                targets.add(switch (server) {
+                    case "geard" -> GeardTarget.start(options.geardJar(), options.geardJvmOptions());
+                    case "gearmand" -> GearmandTarget.start(options.gearmand());
+                    case "embedded" -> EmbeddedServerTarget.start();
+                    default -> throw new IllegalArgumentException("unknown server " + server);
+                });
             }
             System.out.println("gear-java vs gearmand, " + Instant.now());
             System.out.println("java " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
@@ -68,7 +70,8 @@ public final class Benchmark {
             }
             System.out.println("warm-up " + options.warmup().toMillis() + " ms, then " + options.duration().toMillis()
                     + " ms measured in " + options.slices() + " alternating slices, per scenario and server;"
-                    + " fan-in: 1 + " + options.rounds() + " rounds. Our Client and Worker drive both servers;"
+                    + " fan-in: rounds for the warm-up time, then " + options.rounds() + " measured rounds."
+                    + " Our Client and Worker drive every server;"
                     + " every client thread and worker has its own connection and I/O thread.");
             System.out.println();
 
@@ -96,7 +99,7 @@ public final class Benchmark {
 
     /**
      * Opens the scenario on every server, warms each up, then measures in slices whose order
-     * alternates (ours first, then gearmand first, ...), so drifting machine load hits both alike.
+     * alternates (forwards, then backwards, ...), so drifting machine load hits all alike.
      */
     private static Map<String, ScenarioResult> runOnAll(Scenario scenario, List<Target> targets, BenchOptions options)
             throws InterruptedException {
@@ -112,15 +115,28 @@ public final class Benchmark {
             for (Scenario.Session session : sessions) {
                 session.warmUp(options.warmup());
             }
+            long[] cpuNanos = new long[sessions.size()];
+            long[] wallNanos = new long[sessions.size()];
             for (int k = 0; k < slices; k++) {
                 for (int j = 0; j < sessions.size(); j++) {
                     int index = k % 2 == 0 ? j : sessions.size() - 1 - j;
-                    System.gc(); // the other server's garbage is not this slice's cost
+                    System.gc(); // the previous slice's garbage is not this slice's cost
+                    Target target = targets.get(index);
+                    long cpu0 = target.cpuNanos();
+                    long wall0 = System.nanoTime();
                     sessions.get(index).measure(slice);
+                    wallNanos[index] += System.nanoTime() - wall0;
+                    long cpu1 = target.cpuNanos();
+                    cpuNanos[index] = cpu0 < 0 || cpu1 < 0 || cpuNanos[index] < 0 ? -1 : cpuNanos[index] + cpu1 - cpu0;
                 }
             }
             for (int j = 0; j < sessions.size(); j++) {
-                byServer.put(targets.get(j).name(), sessions.get(j).result());
+                ScenarioResult result = sessions.get(j).result();
+                List<Metric> metrics = new ArrayList<>(result.metrics());
+                // How busy the server itself was while measured: the share of one core it used.
+                metrics.add(Metric.info("server CPU %",
+                        cpuNanos[j] < 0 ? Double.NaN : 100.0 * cpuNanos[j] / wallNanos[j]));
+                byServer.put(targets.get(j).name(), new ScenarioResult(List.copyOf(metrics), result.errors()));
             }
         } finally {
             for (Scenario.Session session : sessions) {
@@ -139,7 +155,8 @@ public final class Benchmark {
                 new ForegroundScenario("fg4", 4, 4, options.payloadBytes()),
                 new ForegroundScenario("fg64k", 2, 2, options.largePayloadBytes()),
                 new BackgroundScenario(2, 2, options.payloadBytes()),
-                new FanInScenario(options.connections(), options.rounds()));
+                new FanInScenario(options.connections(), options.rounds(), false),
+                new FanInScenario(options.connections(), options.rounds(), true));
         return all.stream().filter(s -> options.scenarios().contains(s.id())).toList();
     }
 

@@ -14,33 +14,43 @@ import dev.gear.Client;
 /**
  * Connection fan-in: {@code connections} clients (each its own {@link Client}, created beforehand)
  * connect at once and each does one ECHO. Timed from the first {@code addServer} until the last
- * echo came back; repeated for a number of rounds (the warm-up rounds are not counted). The
- * echoes are awaited by a small pool of threads, so many are in flight at once.
+ * echo came back; repeated for a number of rounds (the warm-up rounds, as many as fit in the
+ * warm-up time, are not counted). The echoes are awaited by a small pool of threads, so many are
+ * in flight at once.
+ *
+ * <p>The {@code raw} variant ({@code fanin-raw}) does the same with plain non-blocking sockets
+ * from one thread ({@link RawFanIn}), which takes our client's cost (a thread and connection
+ * machinery per {@code Client}) out of the time, leaving the server's.
  */
 final class FanInScenario implements Scenario {
     private static final int DRIVER_THREADS = 16;
     private static final byte[] ECHO = Sizes.payload(16);
     private final int connections;
     private final int rounds;
+    private final boolean raw;
 
-    FanInScenario(int connections, int rounds) {
+    FanInScenario(int connections, int rounds, boolean raw) {
         this.connections = connections;
         this.rounds = rounds;
+        this.raw = raw;
     }
 
     @Override
     public String id() {
-        return "fanin";
+        return raw ? "fanin-raw" : "fanin";
     }
 
     @Override
     public String title() {
-        return "fan-in, " + connections + " new connections each doing one ECHO, " + rounds + " rounds";
+        return raw ? "fan-in without our Client: " + connections + " non-blocking sockets from one thread, each one"
+                + " ECHO, " + rounds + " rounds"
+                : "fan-in, " + connections + " new connections (one Client each) each doing one ECHO, " + rounds
+                        + " rounds";
     }
 
     /**
-     * Warm-up and every measurement are one round each, whatever the duration; the benchmark
-     * measures {@code rounds} times (see {@link Benchmark}).
+     * Every measurement is one round, whatever the slice's duration; the benchmark measures
+     * {@code rounds} times (see {@link Benchmark}). The warm-up runs rounds for its duration.
      */
     @Override
     public Session open(Target target) {
@@ -49,9 +59,18 @@ final class FanInScenario implements Scenario {
             private final List<Long> nanos = new ArrayList<>();
             private long errors;
 
+            /**
+             * Rounds back to back for the warm-up time, at least one: in a separate server JVM
+             * (geard) the accept and close paths run cold (interpreted, then C1) for the first
+             * rounds, which a single warm-up round left in the measurement; the embedded server
+             * gets much of that for free from the clients' already compiled NIO code.
+             */
             @Override
             public void warmUp(Duration duration) throws InterruptedException {
-                round(target, drivers);
+                long end = System.nanoTime() + duration.toNanos();
+                do {
+                    round(target, drivers);
+                } while (System.nanoTime() < end);
             }
 
             @Override
@@ -85,6 +104,14 @@ final class FanInScenario implements Scenario {
 
     /** One round: {elapsed nanos, errors}. */
     private long[] round(Target target, ExecutorService drivers) throws InterruptedException {
+        long[] outcome = raw ? RawFanIn.round(target, connections) : clientRound(target, drivers);
+        if (Boolean.getBoolean("bench.trace")) {
+            System.err.printf("%s %s: %.1f ms%n", id(), target.name(), outcome[0] / 1e6);
+        }
+        return outcome;
+    }
+
+    private long[] clientRound(Target target, ExecutorService drivers) throws InterruptedException {
         List<Client> clients = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
             clients.add(Client.builder().clientId("bench-fanin-" + i).requestTimeout(REQUEST_TIMEOUT).build());

@@ -169,6 +169,11 @@ final class GearmandTarget implements Target {
     }
 
     @Override
+    public long cpuNanos() {
+        return Target.cpuNanos(process);
+    }
+
+    @Override
     public void close() {
         abandon();
         deleteRecursively(directory);

@@ -12,6 +12,18 @@ interface Target extends AutoCloseable {
 
     int port();
 
+    /**
+     * CPU time the server has used so far (all its threads; for the embedded server its event-loop
+     * thread), in nanoseconds, or -1 when unknown. Process CPU times come from {@code /proc} in
+     * clock ticks (10 ms), so short slices are coarse.
+     */
+    long cpuNanos();
+
+    /** CPU time of {@code process} so far, or -1 when the OS does not say. */
+    static long cpuNanos(Process process) {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     @Override
     void close();
 }
