@@ -200,20 +200,7 @@ public final class GeardProcess implements ServerUnderTest {
         if (exitCode != null) {
             return exitCode;
         }
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
-        try {
-            if (process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                exitCode = process.exitValue();
-            } else {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                exitCode = -1;
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            exitCode = -1;
-        }
+        exitCode = ChildProcesses.terminate(process, STOP_TIMEOUT).orElse(-1);
         return exitCode;
     }
 

@@ -100,15 +100,8 @@ public final class ToolWorker implements AutoCloseable {
             return;
         }
         closed = true;
-        process.destroy();
         try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            ChildProcesses.terminate(process, STOP_TIMEOUT);
         } finally {
             try {
                 Files.deleteIfExists(output);
