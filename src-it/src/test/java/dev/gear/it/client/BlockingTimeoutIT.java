@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every blocking call gives up when the server never answers. The server is a real socket that
@@ -76,17 +76,13 @@ import org.junit.jupiter.api.Test;
 class BlockingTimeoutIT {
     private static final Duration SHORT = Duration.ofMillis(300);
 
-    private final Fixture fx = new Fixture();
+    @RegisterExtension
+    final Fixture fx = new Fixture();
     private SilentServer silent;
 
     @BeforeEach
     void start() throws IOException {
         silent = fx.add(new SilentServer());
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     /** A client whose default request timeout is {@link #SHORT}, connected to the silent server. */

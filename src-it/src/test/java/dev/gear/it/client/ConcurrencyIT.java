@@ -8,7 +8,6 @@ import dev.gear.Job;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
-import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -38,15 +36,8 @@ class ConcurrencyIT {
     private static final int JOBS_PER_THREAD = 1000;
     private static final int WORKERS = 4;
 
-    private final Fixture fx = new Fixture();
-
     @RegisterExtension
-    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    final Fixture fx = new Fixture();
 
     @Test
     void sixteenThreadsThousandJobsEachFourWorkers() throws Exception {

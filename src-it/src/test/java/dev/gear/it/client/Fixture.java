@@ -2,6 +2,7 @@ package dev.gear.it.client;
 
 import dev.gear.Client;
 import dev.gear.Worker;
+import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.time.Duration;
@@ -11,12 +12,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * Servers, clients and workers of one test, closed in reverse order. Servers come from the shared
  * harness ({@link ServerLauncher}, see {@code dev.gear.it.support.ServersUnderTest}).
+ *
+ * <p>Registered on an instance field ({@code @RegisterExtension final Fixture fx = new Fixture();})
+ * it closes itself after each test, and a failing test names the first server it started, with
+ * that server's diagnostics ({@link ServerFailureContext}), so no test class repeats that wiring.
  */
-final class Fixture implements AutoCloseable {
+final class Fixture implements AutoCloseable, AfterEachCallback, TestExecutionExceptionHandler {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -26,6 +34,7 @@ final class Fixture implements AutoCloseable {
         return t;
     });
     private volatile ServerUnderTest firstServer;
+    private final ServerFailureContext failureContext = new ServerFailureContext(this::firstServer);
 
     <T extends AutoCloseable> T add(T resource) {
         resources.push(resource);
@@ -84,6 +93,16 @@ final class Fixture implements AutoCloseable {
     /** Runs {@code task} on another thread (for blocking calls a test must observe). */
     <T> CompletableFuture<T> async(Supplier<T> task) {
         return CompletableFuture.supplyAsync(task, threads);
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        failureContext.handleTestExecutionException(context, failure);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

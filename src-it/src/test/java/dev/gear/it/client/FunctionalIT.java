@@ -13,7 +13,6 @@ import dev.gear.StatusRow;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
-import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -42,15 +40,8 @@ class FunctionalIT {
     @Parameter
     ServerLauncher launcher;
 
-    private final Fixture fx = new Fixture();
-
     @RegisterExtension
-    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    final Fixture fx = new Fixture();
 
     @Test
     void jobWithDataAndCompletion() {

@@ -21,7 +21,6 @@ import dev.gear.Worker;
 import dev.gear.WorkerJob;
 import dev.gear.WorkerRow;
 import dev.gear.it.support.GearmanTool;
-import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import dev.gear.it.support.ToolResult;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,23 +48,16 @@ class InteropToolsIT {
     @Parameter
     ServerLauncher launcher;
 
-    private final Fixture fx = new Fixture();
+    @RegisterExtension
+    final Fixture fx = new Fixture();
     private ServerUnderTest server;
     private GearmanTool tools;
-
-    @RegisterExtension
-    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
 
     @BeforeEach
     void startServer() {
         assumeTrue(GearmanTool.isInstalled(), "gearman-tools is not installed");
         server = fx.server(launcher);
         tools = GearmanTool.against(server);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.gear.Worker;
 import dev.gear.WorkerJob;
 import dev.gear.it.support.Peers;
 import dev.gear.it.support.RawConnection;
-import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -38,15 +36,8 @@ class MultiServerIT {
     @Parameter
     ServerLauncher launcher;
 
-    private final Fixture fx = new Fixture();
-
     @RegisterExtension
-    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    final Fixture fx = new Fixture();
 
     @Test
     void jobsSpreadRoundRobinOverConnectedServers() {

@@ -8,11 +8,9 @@ import dev.gear.ConnectionException;
 import dev.gear.Job;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
-import dev.gear.it.support.ServerFailureContext;
 import dev.gear.it.support.ServerLauncher;
 import dev.gear.it.support.ServerUnderTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -26,15 +24,8 @@ class ReconnectIT {
     @Parameter
     ServerLauncher launcher;
 
-    private final Fixture fx = new Fixture();
-
     @RegisterExtension
-    final ServerFailureContext failureContext = new ServerFailureContext(fx::firstServer);
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    final Fixture fx = new Fixture();
 
     @Test
     void clientAndWorkerReconnectAndJobsInFlightFail() {
