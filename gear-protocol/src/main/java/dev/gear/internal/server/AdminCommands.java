@@ -48,7 +48,7 @@ final class AdminCommands {
             case "verbose":
                 return "OK " + verbosity() + "\n";
             case "shutdown":
-                return shutdown(words);
+                return shutdown(peer, words);
             case "acl":
                 return core.config().permissions().aclCommand(peer.subject, List.of(words));
             default:
@@ -185,7 +185,7 @@ final class AdminCommands {
         return "OK\n";
     }
 
-    private String shutdown(String[] words) {
+    private String shutdown(Peer peer, String[] words) {
         boolean graceful;
         if (words.length == 1) {
             graceful = false;
@@ -193,6 +193,9 @@ final class AdminCommands {
             graceful = true;
         } else {
             return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
+        }
+        if (!core.config().permissions().canShutdown(peer.subject)) {
+            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
         }
         core.loop().execute(() -> core.shutdown(graceful)); // after this OK has been queued
         return "OK\n";
