@@ -309,6 +309,34 @@ class HostileInputTest {
     }
 
     @Test
+    void lineBreakingBytesInNamesAreRefusedSoAdminRepliesKeepTheirLines() {
+        RawClient hostile = connect();
+        for (String bad : List.of("evil\nf\t9\t9\t9", "evil\r", "ev\0il")) {
+            // CAN_DO and SET_CLIENT_ID take the whole body, so even a NUL reaches the name.
+            hostile.send(Packet.of(Magic.REQ, PacketType.CAN_DO, bad.getBytes(StandardCharsets.UTF_8)));
+            hostile.expectError("INVALID_ARGUMENTS", "CAN_DO function name contains");
+            hostile.send(Packet.of(Magic.REQ, PacketType.SET_CLIENT_ID, bad.getBytes(StandardCharsets.UTF_8)));
+            hostile.expectError("INVALID_ARGUMENTS", "SET_CLIENT_ID id contains");
+        }
+        hostile.send(PacketType.CAN_DO_TIMEOUT, "evil\nf", "1000");
+        hostile.expectError("INVALID_ARGUMENTS", "CAN_DO_TIMEOUT function name contains a line feed (\\n) at byte 4");
+        hostile.send(PacketType.SUBMIT_JOB, "evil\rf", "", "x");
+        hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB function name contains a carriage return");
+        hostile.send(PacketType.SUBMIT_JOB_BG, "f", "u\n.\nf", "x");
+        hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB_BG unique contains a line feed");
+        RawClient admin = connect();
+        assertThat(admin.admin("create function a\rb")).startsWith("ERR INVALID_ARGUMENTS");
+
+        // Nothing was stored: every admin list still has one record per line, and only "f" exists.
+        assertThat(admin.adminList("status")).isEqualTo("f\t0\t0\t1\n.\n");
+        assertThat(admin.adminList("prioritystatus")).isEqualTo("f\t0\t0\t0\t1\n.\n");
+        assertThat(admin.adminList("show unique jobs")).isEqualTo(".\n");
+        assertThat(admin.adminList("workers").split("\n")).hasSize(4) // bystander, hostile, admin, "."
+                .noneMatch(line -> line.contains("evil") || line.contains("\r"));
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
     void unparsableAdminLinesGetErrAndAnOverlongLineClosesAfterTheAnswer() {
         RawClient hostile = connect();
         assertThat(hostile.admin("\u00ff\u00fe garbage \u0001")).startsWith("ERR UNKNOWN_COMMAND Unknown+server+command:+");

@@ -164,6 +164,11 @@ final class AdminCommands {
                     + urlText("An incomplete set of arguments was sent to this command " + command) + "\n";
         }
         if (command.equals("create")) {
+            if (words[2].indexOf('\r') >= 0 || words[2].indexOf('\0') >= 0) {
+                // Same rule as for CAN_DO names: it could not be listed on one line of status.
+                return "ERR INVALID_ARGUMENTS "
+                        + urlText("function names may not contain a carriage return or NUL") + "\n";
+            }
             core.function(Bytes.keyOfText(words[2]));
             return "OK\n";
         }

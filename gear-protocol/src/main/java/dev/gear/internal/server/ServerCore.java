@@ -225,7 +225,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         }
         switch (type) {
             case CAN_DO:
-                canDo(peer, packet.field(0), 0);
+                if (nameFitsAdminLines(peer, "CAN_DO function name", packet.field(0),
+                        "the function was not registered")) {
+                    canDo(peer, packet.field(0), 0);
+                }
                 break;
             case CAN_DO_TIMEOUT:
                 canDoTimeout(peer, packet);
@@ -277,7 +280,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                 option(peer, packet.fieldString(0));
                 break;
             case SET_CLIENT_ID:
-                peer.clientId = packet.fieldString(0);
+                if (nameFitsAdminLines(peer, "SET_CLIENT_ID id", packet.field(0), "the client id was not changed")) {
+                    peer.clientId = packet.fieldString(0);
+                }
                 break;
             default:
                 error(peer, "INVALID_COMMAND", "Command not expected: " + type
@@ -324,6 +329,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (millis < 0) {
             error(peer, "INVALID_ARGUMENTS", "CAN_DO_TIMEOUT needs a timeout in milliseconds (0 for none), got '"
                     + text + "'; the function was not registered");
+            return;
+        }
+        if (!nameFitsAdminLines(peer, "CAN_DO_TIMEOUT function name", packet.field(0),
+                "the function was not registered")) {
             return;
         }
         // gearmand: milliseconds, at least one second.
@@ -456,6 +465,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (unique.length > config.maxUniqueLength()) {
             error(peer, "ARGUMENT_TOO_LARGE", "Unique value too large: " + unique.length
                     + " bytes, the limit is " + config.maxUniqueLength());
+            return;
+        }
+        if (!nameFitsAdminLines(peer, type + " function name", name, "no job was created")
+                || !nameFitsAdminLines(peer, type + " unique", unique, "no job was created")) {
             return;
         }
         String key = Bytes.key(name);
@@ -844,6 +857,26 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Function names, client ids and uniques are printed in the text admin replies ({@code status},
+     * {@code prioritystatus}, {@code workers}, {@code show unique jobs}), one record per line. A line
+     * feed, carriage return or NUL cannot be written there without breaking the line format for
+     * every admin reader, so such a value is refused with ERROR {@code INVALID_ARGUMENTS} instead of
+     * being stored; the connection goes on. Tabs and spaces stay allowed, as in gearmand.
+     */
+    private boolean nameFitsAdminLines(Peer peer, String what, byte[] value, String consequence) {
+        for (int i = 0; i < value.length; i++) {
+            byte b = value[i];
+            if (b == '\n' || b == '\r' || b == 0) {
+                String which = b == '\n' ? "a line feed (\\n)" : b == '\r' ? "a carriage return (\\r)" : "a NUL byte";
+                error(peer, "INVALID_ARGUMENTS", what + " contains " + which + " at byte " + i
+                        + "; admin replies list it on one line, so it is refused; " + consequence);
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static boolean containsNul(byte[] field) {
         for (byte b : field) {
