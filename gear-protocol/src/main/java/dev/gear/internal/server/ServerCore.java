@@ -441,9 +441,13 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                 String when = new String(packet.field(2), StandardCharsets.ISO_8859_1).trim();
                 try {
                     notBefore = Math.multiplyExact(Long.parseLong(when), 1000L);
-                } catch (NumberFormatException | ArithmeticException e) {
+                } catch (NumberFormatException e) {
                     error(peer, "INVALID_ARGUMENTS",
                             "SUBMIT_JOB_EPOCH needs the time as seconds since the epoch, got '" + when + "'");
+                    return;
+                } catch (ArithmeticException e) {
+                    error(peer, "INVALID_ARGUMENTS", "SUBMIT_JOB_EPOCH time " + when
+                            + " is too far in the future: its milliseconds do not fit in 64 bits; no job was created");
                     return;
                 }
                 break;
@@ -663,6 +667,13 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         boolean observe = hasListeners();
         switch (type) {
             case WORK_STATUS:
+                if (containsNul(packet.field(2))) {
+                    // The denominator is WORK_STATUS's last field, so NULs reach it; STATUS_RES_UNIQUE
+                    // repeats it before the client count, where a NUL would end it early.
+                    error(peer, "INVALID_ARGUMENTS", "WORK_STATUS denominator contains a NUL byte; "
+                            + "GET_STATUS_UNIQUE could not report it; the status was neither stored nor forwarded");
+                    return;
+                }
                 job.numerator = Bytes.key(packet.field(1));
                 job.denominator = Bytes.key(packet.field(2));
                 sendToListeners(job, forward);
