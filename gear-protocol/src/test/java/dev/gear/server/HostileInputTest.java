@@ -309,6 +309,66 @@ class HostileInputTest {
     }
 
     @Test
+    void lineBreakingBytesInNamesAreRefusedSoAdminRepliesKeepTheirLines() {
+        RawClient hostile = connect();
+        for (String bad : List.of("evil\nf\t9\t9\t9", "evil\r", "ev\0il")) {
+            // CAN_DO and SET_CLIENT_ID take the whole body, so even a NUL reaches the name.
+            hostile.send(Packet.of(Magic.REQ, PacketType.CAN_DO, bad.getBytes(StandardCharsets.UTF_8)));
+            hostile.expectError("INVALID_ARGUMENTS", "CAN_DO function name contains");
+            hostile.send(Packet.of(Magic.REQ, PacketType.SET_CLIENT_ID, bad.getBytes(StandardCharsets.UTF_8)));
+            hostile.expectError("INVALID_ARGUMENTS", "SET_CLIENT_ID id contains");
+        }
+        hostile.send(PacketType.CAN_DO_TIMEOUT, "evil\nf", "1000");
+        hostile.expectError("INVALID_ARGUMENTS", "CAN_DO_TIMEOUT function name contains a line feed (\\n) at byte 4");
+        hostile.send(PacketType.SUBMIT_JOB, "evil\rf", "", "x");
+        hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB function name contains a carriage return");
+        hostile.send(PacketType.SUBMIT_JOB_BG, "f", "u\n.\nf", "x");
+        hostile.expectError("INVALID_ARGUMENTS", "SUBMIT_JOB_BG unique contains a line feed");
+        RawClient admin = connect();
+        assertThat(admin.admin("create function a\rb")).startsWith("ERR INVALID_ARGUMENTS");
+
+        // Nothing was stored: every admin list still has one record per line, and only "f" exists.
+        assertThat(admin.adminList("status")).isEqualTo("f\t0\t0\t1\n.\n");
+        assertThat(admin.adminList("prioritystatus")).isEqualTo("f\t0\t0\t0\t1\n.\n");
+        assertThat(admin.adminList("show unique jobs")).isEqualTo(".\n");
+        assertThat(admin.adminList("workers").split("\n")).hasSize(4) // bystander, hostile, admin, "."
+                .noneMatch(line -> line.contains("evil") || line.contains("\r"));
+        hostile.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void anEpochCenturiesAheadIsHeldNotRunNorFatal() {
+        // 10^13 s is about 317,000 years ahead: in milliseconds it fits a long, in nanoseconds it does not.
+        RawClient client = connect();
+        client.send(PacketType.SUBMIT_JOB_EPOCH, "f", "", "10000000000000", "never");
+        String h = client.expect(PacketType.JOB_CREATED).fieldString(0);
+        assertThat(server.snapshot().job(h)).get().extracting(JobSnapshot::state).isEqualTo(JobSnapshot.State.DELAYED);
+        bystander.send(PacketType.GRAB_JOB_UNIQ).expect(PacketType.NO_JOB);
+        // Beyond even milliseconds in a long: a precise error, the connection goes on.
+        client.send(PacketType.SUBMIT_JOB_EPOCH, "f", "", Long.toString(Long.MAX_VALUE), "x");
+        client.expectError("INVALID_ARGUMENTS", "is too far in the future");
+        client.send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
+    @Test
+    void aWorkStatusDenominatorWithANulIsRefusedAndGetStatusUniqueStillAnswers() {
+        // WORK_STATUS's denominator is its last field (the rest of the body, NULs included), but
+        // STATUS_RES_UNIQUE carries it before the client count, where a NUL cannot be.
+        RawClient client = connect();
+        String h = client.submit(PacketType.SUBMIT_JOB, "f", "u1", "x");
+        bystander.grab();
+        bystander.send(PacketType.WORK_STATUS, h, "1", "2\0" + "3");
+        bystander.expectError("INVALID_ARGUMENTS", "WORK_STATUS denominator contains a NUL byte");
+        assertThat(client.sync()).as("nothing forwarded").isEmpty();
+        client.send(PacketType.GET_STATUS_UNIQUE, "u1");
+        assertThat(client.expect(PacketType.STATUS_RES_UNIQUE).fieldString(4)).isEqualTo("0");
+        bystander.send(PacketType.WORK_STATUS, h, "1", "2");
+        client.expect(PacketType.WORK_STATUS, h, "1", "2");
+        bystander.send(PacketType.WORK_COMPLETE, h, "done");
+        client.expect(PacketType.WORK_COMPLETE, h, "done");
+    }
+
+    @Test
     void unparsableAdminLinesGetErrAndAnOverlongLineClosesAfterTheAnswer() {
         RawClient hostile = connect();
         assertThat(hostile.admin("\u00ff\u00fe garbage \u0001")).startsWith("ERR UNKNOWN_COMMAND Unknown+server+command:+");

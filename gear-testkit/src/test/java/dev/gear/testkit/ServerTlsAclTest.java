@@ -144,6 +144,23 @@ class ServerTlsAclTest {
     }
 
     @Test
+    void shutdownNeedsGrantPermission() throws Exception {
+        Conn stranger = open("stranger");
+        Conn client = open("client");
+        for (Conn denied : List.of(stranger, client)) {
+            assertThat(denied.admin("shutdown")).isEqualTo("ERR PERMISSION_DENIED\n");
+            assertThat(denied.admin("shutdown graceful")).isEqualTo("ERR PERMISSION_DENIED\n");
+        }
+        stranger.echo(); // still served: nothing was stopped or drained
+        assertThat(client.submit("test-fn").type()).as("not draining").isEqualTo(PacketType.JOB_CREATED);
+        assertThat(server.terminated()).isNotDone();
+
+        assertThat(open("manager").admin("shutdown graceful")).isEqualTo("OK\n");
+        server.terminated().get(WAIT.toSeconds(), TimeUnit.SECONDS); // no job runs, so graceful ends at once
+        assertThat(server.isRunning()).isFalse();
+    }
+
+    @Test
     void plainConnectionToAnAclServerIsRefusedAtTheHandshake() throws Exception {
         // No TLS: the server sees plaintext on its TLS port and closes; nothing can be submitted.
         Conn plain = new Conn();

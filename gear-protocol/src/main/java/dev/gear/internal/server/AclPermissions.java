@@ -29,6 +29,12 @@ public final class AclPermissions implements PermissionPolicy {
         return acl.canInvoke(subject, function);
     }
 
+    /** Stopping the server is an administrator's act: grant permission, the ACL's highest right. */
+    @Override
+    public boolean canShutdown(String subject) {
+        return acl.canGrant(subject);
+    }
+
     @Override
     public String aclCommand(String subject, List<String> words) {
         String command = words.size() < 2 ? "" : words.get(1).toLowerCase(java.util.Locale.ROOT);

@@ -48,7 +48,7 @@ final class AdminCommands {
             case "verbose":
                 return "OK " + verbosity() + "\n";
             case "shutdown":
-                return shutdown(words);
+                return shutdown(peer, words);
             case "acl":
                 return core.config().permissions().aclCommand(peer.subject, List.of(words));
             default:
@@ -164,6 +164,11 @@ final class AdminCommands {
                     + urlText("An incomplete set of arguments was sent to this command " + command) + "\n";
         }
         if (command.equals("create")) {
+            if (words[2].indexOf('\r') >= 0 || words[2].indexOf('\0') >= 0) {
+                // Same rule as for CAN_DO names: it could not be listed on one line of status.
+                return "ERR INVALID_ARGUMENTS "
+                        + urlText("function names may not contain a carriage return or NUL") + "\n";
+            }
             core.function(Bytes.keyOfText(words[2]));
             return "OK\n";
         }
@@ -185,7 +190,7 @@ final class AdminCommands {
         return "OK\n";
     }
 
-    private String shutdown(String[] words) {
+    private String shutdown(Peer peer, String[] words) {
         boolean graceful;
         if (words.length == 1) {
             graceful = false;
@@ -193,6 +198,9 @@ final class AdminCommands {
             graceful = true;
         } else {
             return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
+        }
+        if (!core.config().permissions().canShutdown(peer.subject)) {
+            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
         }
         core.loop().execute(() -> core.shutdown(graceful)); // after this OK has been queued
         return "OK\n";

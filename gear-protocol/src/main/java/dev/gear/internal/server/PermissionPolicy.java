@@ -23,6 +23,11 @@ public interface PermissionPolicy {
         }
 
         @Override
+        public boolean canShutdown(String subject) {
+            return true;
+        }
+
+        @Override
         public String aclCommand(String subject, List<String> words) {
             return "ERR ACL_DISABLED\n";
         }
@@ -33,6 +38,12 @@ public interface PermissionPolicy {
 
     /** May {@code subject} submit jobs to, or cancel jobs of, {@code function}? */
     boolean canInvoke(String subject, String function);
+
+    /**
+     * May {@code subject} stop the server with the admin {@code shutdown [graceful]}? gear checks
+     * nothing here; with an ACL we require grant permission, the ACL's administrator right.
+     */
+    boolean canShutdown(String subject);
 
     /**
      * Answers an {@code acl ...} admin line ({@code words} split on spaces, {@code words[0]} is

@@ -225,7 +225,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         }
         switch (type) {
             case CAN_DO:
-                canDo(peer, packet.field(0), 0);
+                if (nameFitsAdminLines(peer, "CAN_DO function name", packet.field(0),
+                        "the function was not registered")) {
+                    canDo(peer, packet.field(0), 0);
+                }
                 break;
             case CAN_DO_TIMEOUT:
                 canDoTimeout(peer, packet);
@@ -277,7 +280,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                 option(peer, packet.fieldString(0));
                 break;
             case SET_CLIENT_ID:
-                peer.clientId = packet.fieldString(0);
+                if (nameFitsAdminLines(peer, "SET_CLIENT_ID id", packet.field(0), "the client id was not changed")) {
+                    peer.clientId = packet.fieldString(0);
+                }
                 break;
             default:
                 error(peer, "INVALID_COMMAND", "Command not expected: " + type
@@ -324,6 +329,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (millis < 0) {
             error(peer, "INVALID_ARGUMENTS", "CAN_DO_TIMEOUT needs a timeout in milliseconds (0 for none), got '"
                     + text + "'; the function was not registered");
+            return;
+        }
+        if (!nameFitsAdminLines(peer, "CAN_DO_TIMEOUT function name", packet.field(0),
+                "the function was not registered")) {
             return;
         }
         // gearmand: milliseconds, at least one second.
@@ -432,9 +441,13 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                 String when = new String(packet.field(2), StandardCharsets.ISO_8859_1).trim();
                 try {
                     notBefore = Math.multiplyExact(Long.parseLong(when), 1000L);
-                } catch (NumberFormatException | ArithmeticException e) {
+                } catch (NumberFormatException e) {
                     error(peer, "INVALID_ARGUMENTS",
                             "SUBMIT_JOB_EPOCH needs the time as seconds since the epoch, got '" + when + "'");
+                    return;
+                } catch (ArithmeticException e) {
+                    error(peer, "INVALID_ARGUMENTS", "SUBMIT_JOB_EPOCH time " + when
+                            + " is too far in the future: its milliseconds do not fit in 64 bits; no job was created");
                     return;
                 }
                 break;
@@ -456,6 +469,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (unique.length > config.maxUniqueLength()) {
             error(peer, "ARGUMENT_TOO_LARGE", "Unique value too large: " + unique.length
                     + " bytes, the limit is " + config.maxUniqueLength());
+            return;
+        }
+        if (!nameFitsAdminLines(peer, type + " function name", name, "no job was created")
+                || !nameFitsAdminLines(peer, type + " unique", unique, "no job was created")) {
             return;
         }
         String key = Bytes.key(name);
@@ -650,6 +667,13 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         boolean observe = hasListeners();
         switch (type) {
             case WORK_STATUS:
+                if (containsNul(packet.field(2))) {
+                    // The denominator is WORK_STATUS's last field, so NULs reach it; STATUS_RES_UNIQUE
+                    // repeats it before the client count, where a NUL would end it early.
+                    error(peer, "INVALID_ARGUMENTS", "WORK_STATUS denominator contains a NUL byte; "
+                            + "GET_STATUS_UNIQUE could not report it; the status was neither stored nor forwarded");
+                    return;
+                }
                 job.numerator = Bytes.key(packet.field(1));
                 job.denominator = Bytes.key(packet.field(2));
                 sendToListeners(job, forward);
@@ -844,6 +868,26 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Function names, client ids and uniques are printed in the text admin replies ({@code status},
+     * {@code prioritystatus}, {@code workers}, {@code show unique jobs}), one record per line. A line
+     * feed, carriage return or NUL cannot be written there without breaking the line format for
+     * every admin reader, so such a value is refused with ERROR {@code INVALID_ARGUMENTS} instead of
+     * being stored; the connection goes on. Tabs and spaces stay allowed, as in gearmand.
+     */
+    private boolean nameFitsAdminLines(Peer peer, String what, byte[] value, String consequence) {
+        for (int i = 0; i < value.length; i++) {
+            byte b = value[i];
+            if (b == '\n' || b == '\r' || b == 0) {
+                String which = b == '\n' ? "a line feed (\\n)" : b == '\r' ? "a carriage return (\\r)" : "a NUL byte";
+                error(peer, "INVALID_ARGUMENTS", what + " contains " + which + " at byte " + i
+                        + "; admin replies list it on one line, so it is refused; " + consequence);
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static boolean containsNul(byte[] field) {
         for (byte b : field) {

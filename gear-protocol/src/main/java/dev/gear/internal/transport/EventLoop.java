@@ -89,9 +89,24 @@ public final class EventLoop implements AutoCloseable {
         return result;
     }
 
-    /** Runs {@code task} on the loop after {@code delay}. Any thread. */
+    /**
+     * The longest delay a timer keeps: about 73 years. Deadlines are compared by subtraction
+     * ({@code System.nanoTime} may wrap), which is exact only while they lie within 2^62 ns of now.
+     */
+    static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
+    /**
+     * Runs {@code task} on the loop after {@code delay}; a delay longer than about 73 years
+     * ({@link #MAX_DELAY_NANOS}) is cut to that, which for a running process means never. Any thread.
+     */
     public Cancellable schedule(Duration delay, Runnable task) {
-        Timer timer = new Timer(System.nanoTime() + Math.max(0, delay.toNanos()), task);
+        long nanos;
+        try {
+            nanos = Math.min(MAX_DELAY_NANOS, Math.max(0, delay.toNanos()));
+        } catch (ArithmeticException e) { // beyond a long of nanoseconds: ±292 years
+            nanos = delay.isNegative() ? 0 : MAX_DELAY_NANOS;
+        }
+        Timer timer = new Timer(System.nanoTime() + nanos, task);
         if (inLoop()) {
             timer.sequence = timerSequence++;
             timers.add(timer);
