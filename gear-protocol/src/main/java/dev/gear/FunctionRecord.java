@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record FunctionRecord(String name, Duration timeout) {
     public FunctionRecord {
-        Objects.requireNonNull(name, "name");
+        WireNames.check("function name", Objects.requireNonNull(name, "name"));
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }

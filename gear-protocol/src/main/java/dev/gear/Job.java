@@ -52,11 +52,15 @@ public final class Job {
         this(name, arguments, null);
     }
 
-    /** Binary name, arguments and unique (gear's {@code BinaryJob}); unique may be null. */
+    /**
+     * Binary name, arguments and unique (gear's {@code BinaryJob}); unique may be null.
+     *
+     * @throws InvalidDataException when the name or unique contains NUL, {@code \n} or {@code \r}
+     */
     public Job(byte[] name, byte[] arguments, byte[] unique) {
-        this.name = Objects.requireNonNull(name, "name").clone();
+        this.name = WireNames.check("function name", Objects.requireNonNull(name, "name").clone());
         this.arguments = Objects.requireNonNull(arguments, "arguments").clone();
-        this.unique = unique == null ? null : unique.clone();
+        this.unique = unique == null ? null : WireNames.check("unique", unique.clone());
     }
 
     JobState state() {
