@@ -69,7 +69,7 @@ public abstract class BaseClient implements AutoCloseable {
     public void addServer(String host, int port, SSLContext context) {
         ServerPool pool = pool();
         pool.addServer(host, port, Connector.tls(pool.settings().socketSettings(), pool.settings().limits(),
-                Objects.requireNonNull(context, "context")));
+                Objects.requireNonNull(context, "context"), pool.settings().verifyHostname()));
     }
 
     /** Waits until at least one server is connected, up to the default request timeout. */

@@ -14,6 +14,7 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     private Duration backoffMax = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private SocketSettings socketSettings = SocketSettings.DEFAULTS;
+    private boolean verifyHostname;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -63,9 +64,19 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
         return self();
     }
 
+    /**
+     * Under TLS, also check that the server's certificate names the host given to
+     * {@code addServer} (its SANs). Off by default, as in gear, which trusts any certificate its CA
+     * signed; turn it on when the CA signs certificates for more than your Gearman servers.
+     */
+    public B verifyHostname(boolean verify) {
+        this.verifyHostname = verify;
+        return self();
+    }
+
     PoolSettings settings() {
         return new PoolSettings(clientId, connectTimeout, backoffMin, backoffMax, requestTimeout, socketSettings,
-                ConnectionLimits.DEFAULTS);
+                ConnectionLimits.DEFAULTS, verifyHostname);
     }
 
     private static Duration positive(Duration d, String what) {

@@ -30,8 +30,10 @@ public interface Connector {
      * the server). Like gear, the server certificate's name is not checked against the host: the CA
      * is the trust anchor. The handshake runs on the loop; the future completes after it.
      */
-    static Connector tls(SocketSettings settings, ConnectionLimits limits, javax.net.ssl.SSLContext context) {
-        dev.gear.internal.transport.TlsSettings tls = dev.gear.internal.transport.TlsSettings.of(context);
+    static Connector tls(SocketSettings settings, ConnectionLimits limits, javax.net.ssl.SSLContext context,
+            boolean verifyHostname) {
+        dev.gear.internal.transport.TlsSettings tls =
+                dev.gear.internal.transport.TlsSettings.of(context).withVerifyHostname(verifyHostname);
         return (loop, address, timeout, handler) -> loop.connect(address, timeout, settings, limits, tls, handler);
     }
 }

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param requestTimeout  default wait for a server's answer in calls without a timeout argument
  * @param socketSettings  TCP options (TCP_NODELAY always; keepalive on request)
  * @param limits          packet, line and output limits per connection
+ * @param verifyHostname  under TLS, check the server certificate names the host dialled
  */
 public record PoolSettings(String clientId, Duration connectTimeout, Duration backoffMin, Duration backoffMax,
-        Duration requestTimeout, SocketSettings socketSettings, ConnectionLimits limits) {
+        Duration requestTimeout, SocketSettings socketSettings, ConnectionLimits limits, boolean verifyHostname) {
 }
