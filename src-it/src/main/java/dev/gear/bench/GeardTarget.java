@@ -136,6 +136,16 @@ final class GeardTarget implements Target {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public boolean isJvm() {
+        return true;
+    }
+
+    @Override
     public long cpuNanos() {
         return Target.cpuNanos(process);
     }
