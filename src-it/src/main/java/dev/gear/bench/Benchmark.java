@@ -120,7 +120,7 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         int slices = scenario.slices(options.slices());
         Duration slice = options.duration().dividedBy(slices);
-        List<Target> serving = targets;
+        List<Target> serving = scenario instanceof TlsScenario tls ? tls.targets(targets) : targets;
         List<Scenario.Session> sessions = new ArrayList<>();
         Map<String, List<Row>> byServer = new LinkedHashMap<>();
         try {
@@ -143,6 +143,9 @@ public final class Benchmark {
         } finally {
             for (Scenario.Session session : sessions) {
                 session.close();
+            }
+            if (scenario instanceof TlsScenario tls) {
+                tls.close();
             }
         }
         long errors = byServer.values().stream().flatMap(List::stream).mapToLong(Row::errors).sum();

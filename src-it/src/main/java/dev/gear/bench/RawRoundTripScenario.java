@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLContext;
+
 import dev.gear.bench.raw.RawClient;
 import dev.gear.bench.raw.RawLoop;
 import dev.gear.bench.raw.RawWorker;
@@ -21,12 +23,15 @@ final class RawRoundTripScenario implements Scenario {
     private final RoundTripShape shape;
     private final int loops;
     private final boolean distinctUniques;
+    private final SSLContext tls;
 
-    RawRoundTripScenario(String id, RoundTripShape shape, int loops, boolean distinctUniques) {
+    /** @param tls the client context for TLS connections, or null for plain TCP */
+    RawRoundTripScenario(String id, RoundTripShape shape, int loops, boolean distinctUniques, SSLContext tls) {
         this.id = id;
         this.shape = shape;
         this.loops = loops;
         this.distinctUniques = distinctUniques;
+        this.tls = tls;
     }
 
     @Override
@@ -36,7 +41,7 @@ final class RawRoundTripScenario implements Scenario {
 
     @Override
     public String title() {
-        return shape.describe() + ", raw generator (" + loops + " selector thread" + (loops == 1 ? "" : "s") + ")";
+        return shape.describe() + (tls == null ? "" : ", TLS") + ", raw generator (" + loops + " selector thread" + (loops == 1 ? "" : "s") + ")";
     }
 
     @Override
@@ -53,13 +58,13 @@ final class RawRoundTripScenario implements Scenario {
         List<RawClient> clients = new ArrayList<>();
         for (int i = 0; i < shape.workers(); i++) {
             threads.get(i % loops).connect(new RawWorker(function, Math.max(64 * 1024, 2 * shape.payloadBytes() + 1024),
-                    completed, workerErrors), target.host(), target.port());
+                    completed, workerErrors), target.host(), target.port(), tls);
         }
         List<RawLoop> clientLoops = new ArrayList<>();
         for (int i = 0; i < shape.clients(); i++) {
             RawClient client = new RawClient(function, payload, shape.inFlight(), distinctUniques, buffer);
             RawLoop loop = threads.get(i % loops);
-            loop.connect(client, target.host(), target.port());
+            loop.connect(client, target.host(), target.port(), tls);
             clients.add(client);
             clientLoops.add(loop);
         }

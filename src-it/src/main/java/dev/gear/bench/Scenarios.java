@@ -26,8 +26,9 @@ final class Scenarios {
                         options.drainLimit(), false));
                 case "bg1m" -> out.add(new BackgroundScenario(id, 1_000_000, 4, rt.workers(), rt.payloadBytes(),
                         options.drainLimit(), true));
-                case "tls", "start" -> {
-                    // tls: not yet; start: measured once in the benchmark's JVM, not per server
+                case "tls" -> out.add(new TlsScenario(id, rt, options));
+                case "start" -> {
+                    // measured once in the benchmark's JVM, not per server
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + id);
             }
@@ -42,7 +43,7 @@ final class Scenarios {
     private static void roundTrip(List<Scenario> out, BenchOptions options, String id, RoundTripShape shape,
             boolean libraryByDefault) {
         if (options.raw()) {
-            out.add(new RawRoundTripScenario(id, shape, options.loops(), options.distinctUniques()));
+            out.add(new RawRoundTripScenario(id, shape, options.loops(), options.distinctUniques(), null));
         }
         if (options.driver().equals("library") || options.library() && libraryByDefault) {
             out.add(new LibraryRoundTripScenario(id + LIBRARY_SUFFIX, shape));

@@ -11,6 +11,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
 /**
  * One selector thread that drives many {@link RawConnection}s (clients and workers alike). On a
  * 2-core machine shared with the server, one thread doing non-blocking, pipelined I/O for every
@@ -61,10 +64,20 @@ public final class RawLoop implements AutoCloseable {
      * hands it to the loop, which calls {@link RawConnection#onOpen()}.
      */
     public void connect(RawConnection connection, String host, int port) {
+        connect(connection, host, port, null);
+    }
+
+    /** The same over TLS when {@code tls} is not null (the handshake too runs in the caller's thread). */
+    public void connect(RawConnection connection, String host, int port, SSLContext tls) {
         try {
             SocketChannel channel = SocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.connect(new InetSocketAddress(host, port));
+            if (tls != null) {
+                SSLEngine engine = tls.createSSLEngine(host, port);
+                engine.setUseClientMode(true);
+                connection.attachTls(engine, TlsHandshake.run(engine, channel));
+            }
             channel.configureBlocking(false);
             call(() -> {
                 try {
