@@ -24,7 +24,7 @@ import dev.gear.bench.raw.RawWorker;
  */
 final class BackgroundScenario implements Scenario {
     private static final int WINDOW = 1000;
-    private static final long WARM_UP_JOBS = 50_000;
+    private static final long WARM_UP_JOBS = 20_000;
     private final String id;
     private final long jobs;
     private final int clients;

@@ -41,7 +41,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
             "  --loops=N           selector threads of the raw generator (default 1)",
             "  --unique=empty|distinct  unique ids of submitted jobs (default empty)",
             "  --connections=N     fan-in connections per round (default 5000)",
-            "  --drain-limit=DUR   longest a background drain is timed; later it is reported as partial (default 60s)",
+            "  --drain-limit=DUR   longest a background drain is timed; later it is reported as partial (default 30s)",
             "  --gearmand=PATH     gearmand binary (default /usr/sbin/gearmand)",
             "  --gearmand-args=A   gearmand's tuning flags, space-separated (default '-t 1 -b 1024')",
             "  --geard-jar=PATH    our server's runnable jar (default gear-protocol/target/geard.jar)",
@@ -60,7 +60,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
         int loops = 1;
         boolean distinct = false;
         int connections = 5000;
-        Duration drainLimit = quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60);
+        Duration drainLimit = quick ? Duration.ofSeconds(15) : Duration.ofSeconds(30);
         String driver = "both";
         Path gearmand = Path.of("/usr/sbin/gearmand");
         List<String> gearmandArgs = List.of("-t", "1", "-b", "1024");

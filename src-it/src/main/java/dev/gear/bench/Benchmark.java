@@ -128,7 +128,7 @@ public final class Benchmark {
                 sessions.add(scenario.open(target));
             }
             for (Scenario.Session session : sessions) {
-                session.warmUp(options.warmup());
+                session.warmUp(scenario.warmUpTime(options.warmup()));
             }
             for (int k = 0; k < slices; k++) {
                 for (int j = 0; j < sessions.size(); j++) {

@@ -26,6 +26,11 @@ interface Scenario {
         return configured;
     }
 
+    /** How long to warm up each server, given the configured warm-up. */
+    default Duration warmUpTime(Duration configured) {
+        return configured;
+    }
+
     /** Connects this scenario's clients and workers to {@code target}. */
     Session open(Target target) throws InterruptedException;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,6 +50,12 @@ final class TlsScenario implements Scenario {
     @Override
     public String title() {
         return delegate.title() + "; servers restarted with TLS" + gearmandNote;
+    }
+
+    /** Three times the configured warm-up: the servers are fresh processes (a cold JIT, TLS code unused so far). */
+    @Override
+    public Duration warmUpTime(Duration configured) {
+        return configured.multipliedBy(3);
     }
 
     @Override
