@@ -51,7 +51,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
         Duration warmup = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
-        Duration duration = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(6);
+        Duration duration = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6);
         int slices = 3;
         int clients = 4;
         int inFlight = 16;
@@ -60,7 +60,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
         int loops = 1;
         boolean distinct = false;
         int connections = 5000;
-        Duration drainLimit = quick ? Duration.ofSeconds(15) : Duration.ofSeconds(30);
+        Duration drainLimit = quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30);
         String driver = "both";
         Path gearmand = Path.of("/usr/sbin/gearmand");
         List<String> gearmandArgs = List.of("-t", "1", "-b", "1024");
