@@ -10,7 +10,7 @@ import java.util.Locale;
  * Command-line options of {@link Benchmark}. Durations are {@code 500ms}, {@code 5s}, {@code 2m}
  * or plain seconds.
  */
-record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripShape roundTrip, int loops,
+record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, int slices, RoundTripShape roundTrip, int loops,
         boolean distinctUniques, int connections, Duration drainLimit, String driver, boolean quick, Path gearmand,
         List<String> gearmandArgs, Path geardJar, List<String> geardJvmOptions, List<String> servers,
         List<String> scenarios) {
@@ -33,6 +33,8 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
             "  --driver=D          raw (our own minimal protocol generator), library (our Client/Worker)",
             "                      or both (default: both for rt and floor, raw for the rest)",
             "  --quick             about a minute: short phases, bg 200k only, no 1 MiB/fan-in/TLS",
+            "  --server-warmup=DUR before the first scenario, the rt load on each server, unmeasured, so a fresh",
+            "                      geard JVM has compiled its hot path (default 10s; --quick 5s)",
             "  --warmup=DUR        warm-up per scenario and server (default 3s)",
             "  --duration=DUR      measured time per scenario and server (default 6s)",
             "  --slices=N          the measured time is split into N slices alternating between servers (default 3)",
@@ -50,6 +52,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
+        Duration serverWarmup = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
         Duration warmup = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
         Duration duration = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6);
         int slices = 3;
@@ -79,6 +82,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
             String name = arg.substring(2, eq);
             String value = arg.substring(eq + 1);
             switch (name) {
+                case "server-warmup" -> serverWarmup = duration(name, value);
                 case "warmup" -> warmup = duration(name, value);
                 case "duration" -> duration = duration(name, value);
                 case "slices" -> slices = positive(name, value);
@@ -110,7 +114,7 @@ record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripSha
         // Whatever order they were given in, the table shows them in ALL_SERVERS order.
         List<String> selected = ALL_SERVERS.stream().filter(servers::contains).toList();
         List<String> ordered = ALL_SCENARIOS.stream().filter(scenarios::contains).toList();
-        return new BenchOptions(warmup, duration, slices, new RoundTripShape(clients, inFlight, workers, payload),
+        return new BenchOptions(serverWarmup, warmup, duration, slices, new RoundTripShape(clients, inFlight, workers, payload),
                 loops, distinct, connections, drainLimit, driver, quick, gearmand, gearmandArgs, geardJar, geardJvm,
                 selected, ordered);
     }

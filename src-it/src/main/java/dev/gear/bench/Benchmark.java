@@ -74,9 +74,11 @@ public final class Benchmark {
             for (Target target : targets) {
                 System.out.println("* " + target.name() + ": " + target.description());
             }
-            System.out.println("* warm-up " + options.warmup().toMillis() + " ms, then " + options.duration().toMillis()
-                    + " ms measured in " + options.slices() + " alternating slices, per scenario and server");
+            System.out.println("* every server first ran the `rt` load unmeasured for " + options.serverWarmup().toMillis()
+                    + " ms; then per scenario and server: warm-up " + options.warmup().toMillis() + " ms, "
+                    + options.duration().toMillis() + " ms measured in " + options.slices() + " alternating slices");
             System.out.println();
+            warmUpServers(targets, options);
 
             Map<Scenario, Map<String, List<Row>>> results = new LinkedHashMap<>();
             long errors = 0;
@@ -107,6 +109,23 @@ public final class Benchmark {
         } finally {
             for (Target target : targets) {
                 target.close();
+            }
+        }
+    }
+
+    /**
+     * A fresh geard JVM interprets its hot path until the JIT has compiled it, which takes seconds
+     * on a busy 2-core machine: without this the first scenario would measure the compiler. Run on
+     * every server alike, so none starts colder than the other.
+     */
+    private static void warmUpServers(List<Target> targets, BenchOptions options) throws InterruptedException {
+        if (options.serverWarmup().isZero()) {
+            return;
+        }
+        Scenario load = new RawRoundTripScenario("server-warm-up", options.roundTrip(), options.loops(), false, null);
+        for (Target target : targets) {
+            try (Scenario.Session session = load.open(target)) {
+                session.warmUp(options.serverWarmup());
             }
         }
     }
