@@ -53,8 +53,8 @@ public abstract class RawConnection {
     protected abstract void onOpen();
 
     /**
-     * One packet, {@code in[packetAt, packetAt + HEADER + bodyLength)}; valid only during this call.
-     * May append requests to {@link #out}.
+     * One packet of {@code type} whose body is {@code in[bodyAt, bodyAt + bodyLength)}; valid only
+     * during this call. May append requests to {@link #out}.
      */
     protected abstract void onPacket(int type, ByteBuffer in, int bodyAt, int bodyLength);
 
