@@ -66,19 +66,9 @@ final class LibraryRoundTripScenario implements Scenario {
             clients.add(client);
         }
         clients.forEach(c -> c.waitForServer(Duration.ofSeconds(10)));
-        Tally tally = new Tally();
-        return new Session() {
+        return new TalliedSession(id) {
             @Override
-            public void warmUp(Duration duration) throws InterruptedException {
-                run(duration, new Tally());
-            }
-
-            @Override
-            public void measure(Duration duration) throws InterruptedException {
-                run(duration, tally);
-            }
-
-            private void run(Duration duration, Tally into) throws InterruptedException {
+            void run(Duration duration, Tally into) throws InterruptedException {
                 long cpu0 = target.cpuNanos();
                 long end = System.nanoTime() + duration.toNanos();
                 AtomicLong errors = new AtomicLong();
@@ -100,11 +90,6 @@ final class LibraryRoundTripScenario implements Scenario {
                 long cpu1 = target.cpuNanos();
                 into.add(Latencies.mergeSorted(latencies), late.get(), errors.get() + workerErrors.getAndSet(0),
                         duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
-            }
-
-            @Override
-            public List<Row> rows() {
-                return List.of(tally.row(id, ""));
             }
 
             @Override

@@ -68,19 +68,9 @@ final class RawRoundTripScenario implements Scenario {
             clients.add(client);
             clientLoops.add(loop);
         }
-        Tally tally = new Tally();
-        return new Session() {
+        return new TalliedSession(id) {
             @Override
-            public void warmUp(Duration duration) throws InterruptedException {
-                run(duration, new Tally());
-            }
-
-            @Override
-            public void measure(Duration duration) throws InterruptedException {
-                run(duration, tally);
-            }
-
-            private void run(Duration duration, Tally into) throws InterruptedException {
+            void run(Duration duration, Tally into) throws InterruptedException {
                 RunControl control = new RunControl(clients.size());
                 List<Latencies> latencies = new ArrayList<>();
                 long cpu0 = target.cpuNanos();
@@ -98,11 +88,6 @@ final class RawRoundTripScenario implements Scenario {
                 long[] sorted = finished ? Latencies.mergeSorted(latencies) : new long[0];
                 into.add(sorted, control.late(), control.errors() + (finished ? 0 : 1) + workerErrors.getAndSet(0),
                         duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
-            }
-
-            @Override
-            public List<Row> rows() {
-                return List.of(tally.row(id, ""));
             }
 
             @Override
