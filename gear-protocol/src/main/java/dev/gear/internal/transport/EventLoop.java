@@ -46,6 +46,12 @@ public final class EventLoop implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean running = true;
     private long timerSequence;
+    /** Period of the incomplete-frame sweep (0 until a listener with a frame timeout exists). */
+    private long sweepIntervalNanos;
+    private Cancellable sweep;
+    /** Connections refused by {@link ConnectionLimits#maxConnections()} since the last warning. */
+    private long refusedSinceWarning;
+    private long lastRefusalWarning;
 
     /** Creates and starts the loop thread (a daemon thread named {@code threadName}). */
     public EventLoop(String threadName) {
@@ -152,6 +158,10 @@ public final class EventLoop implements AutoCloseable {
                     new AcceptAttachment(listener, settings, limits, tls, acceptor));
             listener.register(key);
             listeners.add(listener);
+            long timeout = limits.incompleteFrameTimeoutNanos();
+            if (timeout > 0) {
+                startSweep(Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 4)));
+            }
             return null;
         }).join();
         return listener;
@@ -235,6 +245,35 @@ public final class EventLoop implements AutoCloseable {
             pending.result.completeExceptionally(new ConnectionException(
                     "cannot connect to " + describe(pending.address) + ": " + e.getMessage(), e));
         }
+    }
+
+    /** Runs {@link NioConnection#closeIfStalled} over every connection every {@code intervalNanos} (the shortest asked). */
+    private void startSweep(long intervalNanos) {
+        if (sweepIntervalNanos != 0 && sweepIntervalNanos <= intervalNanos) {
+            return;
+        }
+        sweepIntervalNanos = intervalNanos;
+        if (sweep != null) {
+            sweep.cancel();
+        }
+        sweep = schedule(Duration.ofNanos(intervalNanos), this::sweepStalled);
+    }
+
+    private void sweepStalled() {
+        long now = System.nanoTime();
+        List<NioConnection> stalled = null;
+        for (NioConnection c : connections) {
+            if (c.isStalled(now)) {
+                if (stalled == null) {
+                    stalled = new ArrayList<>();
+                }
+                stalled.add(c);
+            }
+        }
+        if (stalled != null) {
+            stalled.forEach(c -> c.closeIfStalled(now));
+        }
+        sweep = schedule(Duration.ofNanos(sweepIntervalNanos), this::sweepStalled);
     }
 
     /** The loop's receive buffer, free to use between reads (TLS unwraps into it). */
@@ -351,11 +390,17 @@ public final class EventLoop implements AutoCloseable {
             if (channel == null) {
                 return;
             }
+            int max = att.limits.maxConnections();
+            if (max > 0 && connections.size() >= max) {
+                refuse(channel, att, max);
+                continue;
+            }
             try {
                 channel.configureBlocking(false);
                 att.settings.applyTo(channel);
                 NioConnection connection = new NioConnection(this, channel, null, att.limits.newDecoder(),
                         att.limits.maxQueuedOutput(), att.tls, false, null);
+                connection.setIncompleteFrameTimeout(att.limits.incompleteFrameTimeoutNanos());
                 SelectionKey key = channel.register(selector, 0, connection);
                 connection.register(key);
                 connections.add(connection);
@@ -366,6 +411,22 @@ public final class EventLoop implements AutoCloseable {
                 LOG.warn("could not set up an accepted connection: {}", e.toString());
                 closeQuietly(channel);
             }
+        }
+    }
+
+    /**
+     * Over the connection limit: the new connection is closed at once (its peer sees the close; it
+     * does not wait in the backlog holding a socket), with a warning at most every 10 s.
+     */
+    private void refuse(SocketChannel channel, AcceptAttachment att, int max) {
+        closeQuietly(channel);
+        refusedSinceWarning++;
+        long now = System.nanoTime();
+        if (lastRefusalWarning == 0 || now - lastRefusalWarning > TimeUnit.SECONDS.toNanos(10)) {
+            LOG.warn("{} connection(s) to {} refused: {} connections are open, the limit", refusedSinceWarning,
+                    att.listener.address(), max);
+            refusedSinceWarning = 0;
+            lastRefusalWarning = now;
         }
     }
 

@@ -51,6 +51,13 @@ public final class NioConnection {
     private boolean closed;
     private boolean opened;
     private Object attachment;
+    /** The incomplete-frame timeout (0: none); see {@link #closeIfStalled}. */
+    private long stallTimeoutNanos;
+    /** When the frame in progress (or the closing flush) started waiting; valid while {@link #stalled}. */
+    private long stalledSince;
+    private boolean stalled;
+    /** Set when the decoder completes a frame, so a read that ends mid-frame after progress restarts the clock. */
+    private boolean frameCompleted;
 
     NioConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler, FrameDecoder decoder,
             long maxQueuedOutput) throws IOException {
@@ -111,6 +118,31 @@ public final class NioConnection {
 
     void register(SelectionKey key) {
         this.key = key;
+    }
+
+    /** Closes this connection once it leaves a frame unfinished, or a closing flush unaccepted, this long. */
+    void setIncompleteFrameTimeout(long nanos) {
+        this.stallTimeoutNanos = nanos;
+    }
+
+    /**
+     * Called by the loop's periodic sweep: closes the connection when it has sat in the middle of a
+     * frame (a slowloris peer: a header or body or line started and never finished), or closing
+     * with output its peer will not take, for longer than the incomplete-frame timeout. Idle
+     * connections between frames are never touched: Gearman workers and clients idle legitimately.
+     */
+    boolean isStalled(long now) {
+        return stallTimeoutNanos > 0 && !closed && stalled && (closing || !readPaused)
+                && now - stalledSince > stallTimeoutNanos;
+    }
+
+    void closeIfStalled(long now) {
+        if (!isStalled(now)) {
+            return;
+        }
+        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos);
+        close(closing ? "closing, but the peer did not take its last output within " + ms + " ms (" + closeReason + ")"
+                : "incomplete frame for more than " + ms + " ms (" + decoder.bufferedBytes() + " bytes of it arrived)");
     }
 
     /** Replaces the handler (an acceptor sets it once it knows who the peer is). */
@@ -193,6 +225,9 @@ public final class NioConnection {
     /** Stops or resumes reading (backpressure, fault injection). */
     public void setReadPaused(boolean paused) {
         readPaused = paused;
+        if (!paused && stalled && !closing) {
+            stalledSince = System.nanoTime(); // time we did not read is not the peer's stall
+        }
         updateInterest();
     }
 
@@ -203,6 +238,8 @@ public final class NioConnection {
         }
         closing = true;
         closeReason = reason;
+        stalled = true; // from now on the clock measures the closing flush
+        stalledSince = System.nanoTime();
         if (output.isEmpty() && tls == null) {
             close(reason);
         } else {
@@ -291,7 +328,21 @@ public final class NioConnection {
         if (decoder.failed() && !closed) {
             closeAfterFlush("framing lost");
         }
+        if (stallTimeoutNanos > 0 && !closing && !closed) {
+            trackIncompleteFrame();
+        }
         return !closed && !closing;
+    }
+
+    /** Starts the stall clock when a read leaves a frame unfinished; progress restarts it, a boundary stops it. */
+    private void trackIncompleteFrame() {
+        if (decoder.atFrameBoundary()) {
+            stalled = false;
+        } else if (!stalled || frameCompleted) {
+            stalled = true;
+            stalledSince = System.nanoTime();
+        }
+        frameCompleted = false;
     }
 
     /** Writes as much as the socket takes; called by the loop at the end of a turn or on OP_WRITE. */
@@ -391,6 +442,7 @@ public final class NioConnection {
     private final class Dispatch implements DecodeListener {
         @Override
         public void onPacket(Packet packet) {
+            frameCompleted = true;
             if (closed || closing) {
                 return;
             }
@@ -404,6 +456,7 @@ public final class NioConnection {
 
         @Override
         public void onLine(String line) {
+            frameCompleted = true;
             if (closed || closing) {
                 return;
             }
