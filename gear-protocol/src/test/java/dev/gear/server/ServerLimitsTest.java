@@ -165,4 +165,27 @@ class ServerLimitsTest {
         assertThat(nextCloseReason()).startsWith("slow reader: more than 1048576 bytes of output queued");
         bystander.send(PacketType.ECHO_REQ, "unaffected").expect(PacketType.ECHO_RES, "unaffected");
     }
+
+    @Test
+    void aClientDroppedAtTheOutputCapWhileResultsAreForwardedCostsTheWorkerNothing() throws Exception {
+        // The cap is hit inside the server's loop over a job's clients; the close must not run
+        // re-entrantly in there (it once threw ConcurrentModificationException and the innocent
+        // worker's connection was closed as an internal error).
+        start(Server.builder().maxQueuedOutput(1024));
+        RawClient client = connect();
+        String h = client.submit(PacketType.SUBMIT_JOB, "f", "u", "x");
+        for (int i = 0; i < 2; i++) { // three listeners: the first close then breaks the iteration
+            assertThat(connect().submit(PacketType.SUBMIT_JOB, "f", "u", "x")).isEqualTo(h);
+        }
+        RawClient worker = connect().canDo("f");
+        assertThat(worker.grab().fieldString(0)).isEqualTo(h);
+        worker.send(PacketType.WORK_DATA, h, "y".repeat(4096)); // more than the cap at once, for every client
+        worker.send(PacketType.ECHO_REQ, "worker fine").expect(PacketType.ECHO_RES, "worker fine");
+        List<String> reasons = List.of(nextCloseReason(), nextCloseReason(), nextCloseReason());
+        assertThat(reasons).allMatch(r -> r.startsWith("slow reader: more than 1024 bytes of output queued"), "slow reader");
+        worker.send(PacketType.WORK_COMPLETE, h, "done");
+        worker.send(PacketType.ECHO_REQ, "still fine").expect(PacketType.ECHO_RES, "still fine");
+        assertThat(closeReasons).isEmpty();
+        assertThat(server.snapshot().connections()).hasSize(1);
+    }
 }

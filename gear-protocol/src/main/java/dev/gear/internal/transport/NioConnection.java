@@ -215,8 +215,17 @@ public final class NioConnection {
         output.add(buffer);
         queuedBytes += buffer.remaining();
         if (queuedBytes > maxQueuedOutput) {
-            // A peer that does not read must not make us buffer without bound.
-            close("slow reader: more than " + maxQueuedOutput + " bytes of output queued");
+            // A peer that does not read must not make us buffer without bound. The output goes at
+            // once, but the close runs as the loop's next task: send() is called from inside
+            // handlers (the server looping over a job's clients, say), and calling back into the
+            // handler's onClosed from there would change what it is iterating.
+            String reason = "slow reader: more than " + maxQueuedOutput + " bytes of output queued";
+            output.clear();
+            queuedBytes = 0;
+            closing = true; // no more input is delivered nor output queued
+            closeReason = reason;
+            updateInterest();
+            loop.execute(() -> close(reason));
             return;
         }
         loop.markDirty(this);
