@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileExhaustionIT {
     private static final String HOST = "127.0.0.1";
-    private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(10);
+    private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(30); // generous, as in HostileFuzzIT
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private HostileServer server;
     private HostileWatchdog watchdog;
