@@ -42,6 +42,8 @@ public final class NioConnection {
     private final CompletableFuture<NioConnection> openFuture;
     private SelectionKey key;
     private ConnectionHandler handler;
+    /** Bytes the socket took on the last write if it took less than offered, else 0. */
+    private int lastPartialWrite;
     /** Whether this connection is in the loop's list of connections to flush this turn. */
     boolean dirty;
     private boolean readPaused;
@@ -289,12 +291,15 @@ public final class NioConnection {
         close(reason);
     }
 
-    void onReadable(ByteBuffer scratch) {
+    void onReadable() {
         if (tls != null) {
-            tls.onReadable(scratch);
+            tls.onReadable(loop.scratch());
             return;
         }
         for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
+            // A large body in progress is read in large steps (the decoder still grows its
+            // buffer only as bytes arrive).
+            ByteBuffer scratch = loop.readBuffer(decoder.bodyRemaining());
             scratch.clear();
             int n;
             try {
@@ -356,9 +361,15 @@ public final class NioConnection {
             tls.flush();
             return;
         }
-        ByteBuffer buffer = loop.writeBuffer();
         while (!output.isEmpty()) {
+            ByteBuffer buffer = loop.writeBuffer(output.bytes());
             buffer.clear();
+            if (lastPartialWrite > 0) {
+                // The socket took only this much last time: encode not far beyond it, so a slow
+                // reader does not make us copy a large buffer again and again to write a little.
+                buffer.limit((int) Math.min(buffer.capacity(),
+                        Math.max(EventLoop.WRITE_BUFFER_SIZE, 2L * lastPartialWrite)));
+            }
             output.copyTo(buffer);
             buffer.flip();
             int attempted = buffer.remaining();
@@ -371,8 +382,10 @@ public final class NioConnection {
             }
             output.consume(written);
             if (written < attempted) {
+                lastPartialWrite = Math.max(1, written);
                 break; // socket buffer full: wait for OP_WRITE
             }
+            lastPartialWrite = 0;
         }
         if (output.isEmpty() && closing) {
             close(closeReason);
