@@ -45,7 +45,8 @@ public class Client extends BaseClient {
     private static final byte[] EMPTY = new byte[0];
     private final ClientCore core;
     private final ServerPool pool;
-    private final List<ClientListener> listeners;
+    /** An array: iterating it allocates nothing (events fire several times per job). */
+    private final ClientListener[] listeners;
 
     /** A client with id {@code unknown} (gear's default). */
     public Client() {
@@ -59,7 +60,7 @@ public class Client extends BaseClient {
 
     /** For subclasses that override the {@code handle…} hooks: {@code super(Client.builder()...)}. */
     protected Client(Builder builder) {
-        this.listeners = List.copyOf(builder.listeners);
+        this.listeners = builder.listeners.toArray(new ClientListener[0]);
         PoolSettings settings = builder.settings();
         this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect);
         this.pool = core.pool();
