@@ -13,6 +13,11 @@ final class JobTable extends JobIndex {
     /** Longest handle number we parse; ours fit in a long with room to spare. */
     private static final int MAX_DIGITS = 18;
 
+    /**
+     * The number itself: numbers are handed out in sequence, so live jobs form a mostly dense
+     * window and land in consecutive slots without collisions; a FIFO drain then removes without
+     * shifting, and inserts write the table sequentially.
+     */
     @Override
     int hashOf(ServerJob job) {
         return Long.hashCode(job.number);

@@ -63,7 +63,7 @@ class JobIndexTest {
         Map<Long, ServerJob> reference = new HashMap<>();
         Random random = new Random(42);
         long next = 1;
-        for (int step = 0; step < 200_000; step++) {
+        for (int step = 0; step < 100_000; step++) {
             if (reference.isEmpty() || random.nextInt(100) < 55) {
                 ServerJob j = job(PREFIX, next++, "", "");
                 table.add(j);
