@@ -122,6 +122,17 @@ abstract class JobIndex {
         return n == size ? out : Arrays.copyOf(out, n);
     }
 
+    /** The longest run of occupied slots: what a removal may scan; for tests of the hash. */
+    final int longestRun() {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < slots.length * 2; i++) { // twice round, for a run that wraps
+            run = slots[i & (slots.length - 1)] == null ? 0 : run + 1;
+            longest = Math.max(longest, Math.min(run, size));
+        }
+        return longest;
+    }
+
     /** Table length, for tests of growth and shrinking. */
     final int capacity() {
         return slots.length;

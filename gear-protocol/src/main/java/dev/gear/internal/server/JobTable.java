@@ -14,13 +14,17 @@ final class JobTable extends JobIndex {
     private static final int MAX_DIGITS = 18;
 
     /**
-     * The number itself: numbers are handed out in sequence, so live jobs form a mostly dense
-     * window and land in consecutive slots without collisions; a FIFO drain then removes without
-     * shifting, and inserts write the table sequentially.
+     * The number, spread. Not the number itself: live jobs form a dense window of numbers, which
+     * identity hashing would lay out as one long run of occupied slots, and backward-shift
+     * deletion scans to the end of the run, so a FIFO drain would cost O(queue depth) per job.
      */
     @Override
     int hashOf(ServerJob job) {
-        return Long.hashCode(job.number);
+        return hash(job.number);
+    }
+
+    private static int hash(long number) {
+        return spread(number);
     }
 
     /** The job whose handle is {@code bytes[from, to)}, or null. */
@@ -42,7 +46,7 @@ final class JobTable extends JobIndex {
             number = number * 10 + d;
         }
         ServerJob[] table = slots();
-        for (int i = home(Long.hashCode(number)); ; i = next(i)) {
+        for (int i = home(hash(number)); ; i = next(i)) {
             ServerJob job = table[i];
             if (job == null) {
                 return null;

@@ -91,6 +91,25 @@ class JobIndexTest {
     }
 
     @Test
+    void aDenseWindowOfNumbersDoesNotFormOneLongRun() {
+        // Jobs are numbered in sequence, so the live ones are a dense window; were they laid out in
+        // consecutive slots, each removal's backward shift would scan the whole window.
+        JobTable table = new JobTable();
+        List<ServerJob> jobs = new ArrayList<>();
+        for (int n = 1; n <= 100_000; n++) {
+            ServerJob j = job(PREFIX, 1_000_000 + n, "", "");
+            jobs.add(j);
+            table.add(j);
+        }
+        assertThat(table.longestRun()).isLessThan(1000);
+        for (int n = 0; n < 50_000; n++) {
+            table.remove(jobs.get(n)); // FIFO, as a drain does
+        }
+        assertThat(table.longestRun()).isLessThan(1000);
+        assertThat(table.find(bytes("H:127.0.0.1:" + (1_000_000 + 50_001)))).isSameAs(jobs.get(50_000));
+    }
+
+    @Test
     void oldestFirstIsCreationOrder() {
         JobTable table = new JobTable();
         List<ServerJob> jobs = new ArrayList<>();
