@@ -37,10 +37,10 @@ final class AdminCommands {
             case "cancel":
                 return cancel(peer, words);
             case "maxqueue":
-                return maxQueue(words);
+                return maxQueue(peer, words);
             case "create":
             case "drop":
-                return function(command, words);
+                return function(peer, command, words);
             case "version":
                 return "OK " + core.config().version() + "\n";
             case "getpid":
@@ -128,7 +128,7 @@ final class AdminCommands {
         return "OK\n";
     }
 
-    private String maxQueue(String[] words) {
+    private String maxQueue(Peer peer, String[] words) {
         if (words.length < 2) {
             return "ERR INVALID_ARGUMENTS "
                     + urlText("An incomplete set of arguments was sent to this command maxqueue") + "\n";
@@ -145,6 +145,9 @@ final class AdminCommands {
         } catch (NumberFormatException e) {
             return "ERR INVALID_ARGUMENTS " + urlText("maxqueue sizes must be integers (0 or less: unlimited)") + "\n";
         }
+        if (!core.config().permissions().canConfigure(peer.subject)) {
+            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
+        }
         // gearmand: only existing functions are affected; unknown names get OK and no effect.
         FunctionEntry f = core.functions.get(Bytes.keyOfText(words[1]));
         if (f != null) {
@@ -155,13 +158,17 @@ final class AdminCommands {
         return "OK\n";
     }
 
-    private String function(String command, String[] words) {
+    private String function(Peer peer, String command, String[] words) {
         if (words.length < 2 || !words[1].equalsIgnoreCase("function")) {
             return unknown(words[0]);
         }
         if (words.length < 3) {
             return "ERR INVALID_ARGUMENTS "
                     + urlText("An incomplete set of arguments was sent to this command " + command) + "\n";
+        }
+        if (!core.config().permissions().canConfigure(peer.subject)) {
+            // Checked before the lookup, so a refused peer cannot learn which functions exist either.
+            return "ERR PERMISSION_DENIED\n";
         }
         if (command.equals("create")) {
             if (words[2].indexOf('\r') >= 0 || words[2].indexOf('\0') >= 0) {
