@@ -11,6 +11,8 @@ import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.NioConnection;
 import dev.gear.internal.transport.SocketSettings;
 import dev.gear.internal.transport.TlsSettings;
+import dev.gear.internal.server.ServerAccess;
+import dev.gear.internal.server.ServerEvent;
 import dev.gear.server.Acl;
 import dev.gear.server.AclEntry;
 import dev.gear.server.ConnectionSnapshot;
@@ -189,6 +191,39 @@ class ServerTlsAclTest {
         assertThat(manager.admin("drop function idle-fn")).isEqualTo("OK\n");
         assertThat(manager.admin("create function new-fn")).isEqualTo("OK\n");
         assertThat(manager.admin("status")).contains("new-fn\t").doesNotContain("idle-fn");
+    }
+
+    /**
+     * Every ACL refusal is on record as an AclDenied event (and an INFO log line, from the same
+     * place): before, only CAN_DO and SUBMIT_* denials were, and only CAN_DO ones were logged.
+     */
+    @Test
+    void everyAclRefusalIsRecorded() throws Exception {
+        BlockingQueue<ServerEvent.AclDenied> denials = new LinkedBlockingQueue<>();
+        ServerAccess.core(server).addEventListener(e -> {
+            if (e instanceof ServerEvent.AclDenied d) {
+                denials.add(d);
+            }
+        });
+        Conn client = open("client");
+        String handle = client.submit("test-fn").fieldString(0);
+        Conn stranger = open("stranger");
+        stranger.send(Packet.request(PacketType.CAN_DO, "test-fn"));
+        assertDenied(stranger.submit("test-fn"));
+        for (String line : List.of("cancel job " + handle, "shutdown graceful", "maxqueue test-fn 1",
+                "create function x", "drop function test-fn", "acl grant invoke stranger .*", "acl revoke all client")) {
+            assertThat(stranger.admin(line)).as(line).isEqualTo("ERR PERMISSION_DENIED\n");
+        }
+        List<String> recorded = new ArrayList<>();
+        while (recorded.size() < 9) {
+            ServerEvent.AclDenied d = denials.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(d).as("denials recorded so far: " + recorded).isNotNull();
+            assertThat(d.subject()).isEqualTo("stranger");
+            recorded.add(d.action() + " | " + d.target());
+        }
+        assertThat(recorded).containsExactly("register | test-fn", "invoke | test-fn", "cancel job | " + handle,
+                "shutdown | graceful", "maxqueue | test-fn 1", "create function | x", "drop function | test-fn",
+                "acl grant | invoke stranger .*", "acl revoke | all client");
     }
 
     @Test

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 final class AdminCommands {
     private static final Logger LEVEL_PROBE = LoggerFactory.getLogger("dev.gear.server");
 
+    private static final String PERMISSION_DENIED = "ERR PERMISSION_DENIED\n";
+
     private final ServerCore core;
 
     AdminCommands(ServerCore core) {
@@ -50,7 +52,8 @@ final class AdminCommands {
             case "shutdown":
                 return shutdown(peer, words);
             case "acl":
-                return core.config().permissions().aclCommand(peer.subject, List.of(words));
+                String reply = core.config().permissions().aclCommand(peer.subject, List.of(words));
+                return reply.equals(PERMISSION_DENIED) ? denied(peer, words, 2) : reply;
             default:
                 return unknown(words[0]);
         }
@@ -121,7 +124,7 @@ final class AdminCommands {
             return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
         }
         if (!core.config().permissions().canInvoke(peer.subject, job.function.displayName())) {
-            return "ERR PERMISSION_DENIED\n";
+            return denied(peer, words, 2);
         }
         core.cancel(job);
         core.queueChanged();
@@ -146,7 +149,7 @@ final class AdminCommands {
             return "ERR INVALID_ARGUMENTS " + urlText("maxqueue sizes must be integers (0 or less: unlimited)") + "\n";
         }
         if (!core.config().permissions().canConfigure(peer.subject)) {
-            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
+            return denied(peer, words, 1); // with an ACL, only a subject with grant permission
         }
         // gearmand: only existing functions are affected; unknown names get OK and no effect.
         FunctionEntry f = core.functions.get(Bytes.keyOfText(words[1]));
@@ -168,7 +171,7 @@ final class AdminCommands {
         }
         if (!core.config().permissions().canConfigure(peer.subject)) {
             // Checked before the lookup, so a refused peer cannot learn which functions exist either.
-            return "ERR PERMISSION_DENIED\n";
+            return denied(peer, words, 2);
         }
         if (command.equals("create")) {
             if (words[2].indexOf('\r') >= 0 || words[2].indexOf('\0') >= 0) {
@@ -207,10 +210,22 @@ final class AdminCommands {
             return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
         }
         if (!core.config().permissions().canShutdown(peer.subject)) {
-            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
+            return denied(peer, words, 1); // with an ACL, only a subject with grant permission
         }
         core.loop().execute(() -> core.shutdown(graceful)); // after this OK has been queued
         return "OK\n";
+    }
+
+    /**
+     * {@code ERR PERMISSION_DENIED}, logged and journalled by the core: the action is the line's
+     * first {@code actionWords} words (e.g. {@code cancel job}), the target the rest.
+     */
+    private String denied(Peer peer, String[] words, int actionWords) {
+        int n = Math.min(actionWords, words.length);
+        String action = String.join(" ", Arrays.asList(words).subList(0, n)).toLowerCase(Locale.ROOT);
+        String target = String.join(" ", Arrays.asList(words).subList(n, words.length));
+        core.aclDenied(peer, action, target, "answered " + PERMISSION_DENIED.trim());
+        return PERMISSION_DENIED;
     }
 
     private static String verbosity() {
