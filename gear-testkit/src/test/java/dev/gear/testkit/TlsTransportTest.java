@@ -1,6 +1,7 @@
 package dev.gear.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gear.Packet;
 import dev.gear.PacketType;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +199,45 @@ class TlsTransportTest {
                 .isEqualTo("TLS handshake failed: plaintext on TLS port (first byte 0x73 's', "
                         + "expected a TLS handshake record 0x16)");
         assertRoundTrip(listener, "still-serving");
+    }
+
+    /**
+     * A TLS 1.2 client that starts a second handshake on an open connection: the JDK server would
+     * renegotiate (each one a full handshake on the loop thread, and the identity would stay the
+     * first certificate's anyway); the server closes that connection instead, naming why.
+     */
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        Listener listener = listen(TlsSettings.of(CERTS.serverContext()));
+        try (SSLSocket socket = (SSLSocket) CERTS.clientContext("renegotiator").getSocketFactory()
+                .createSocket("127.0.0.1", listener.address().getPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(socket.getInputStream())).isEqualTo("first");
+            Peer server = nextAccepted();
+
+            assertThatThrownBy(() -> {
+                socket.startHandshake(); // TLS 1.2: a new ClientHello on the open connection
+                socket.getOutputStream().write("second\n".getBytes(StandardCharsets.US_ASCII));
+                readLine(socket.getInputStream());
+            }).as("the renegotiating client sees its connection end").isInstanceOf(IOException.class);
+            assertThat(server.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isEqualTo("TLS error: client-initiated TLS 1.2 renegotiation refused "
+                            + "(a new handshake on an open connection; reconnect instead)");
+        }
+        assertRoundTrip(listener, "still-serving");
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("end of stream after '" + line + "'");
+            }
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     @Test

@@ -41,6 +41,8 @@ final class TlsTransport {
      * it opens anyway (a server that sends no session tickets says nothing until asked).
      */
     static final Duration VERDICT_GRACE = Duration.ofSeconds(1);
+    static final String RENEGOTIATION_REFUSED = "client-initiated TLS 1.2 renegotiation refused "
+            + "(a new handshake on an open connection; reconnect instead)";
 
     private final NioConnection connection;
     private final SSLEngine engine;
@@ -247,6 +249,10 @@ final class TlsTransport {
         try {
             while (!connection.isClosed()) {
                 HandshakeStatus status = engine.getHandshakeStatus();
+                if (status != HandshakeStatus.NOT_HANDSHAKING && isRenegotiation()) {
+                    fail(RENEGOTIATION_REFUSED, false);
+                    return;
+                }
                 if (status == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
                     continue;
@@ -301,6 +307,18 @@ final class TlsTransport {
                 netIn.compact();
             }
         }
+    }
+
+    /**
+     * A TLS 1.2 client asking for a new handshake on an open connection (a ClientHello after the
+     * first handshake). The JDK server would allow it, but it gains a Gearman client nothing: the
+     * identity stays the first certificate's CN, while each renegotiation costs the loop thread a
+     * full handshake (a cheap way to slow every other connection). TLS 1.3 has no renegotiation;
+     * its post-handshake messages (key updates) are left to the engine.
+     */
+    private boolean isRenegotiation() {
+        return handshakeDone && !clientMode && !connection.isClosing()
+                && "TLSv1.2".equals(engine.getSession().getProtocol());
     }
 
     private void growNetInIfFull() {
