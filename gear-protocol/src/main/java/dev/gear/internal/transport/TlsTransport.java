@@ -202,6 +202,12 @@ final class TlsTransport {
         }
         String shown = String.format("0x%02x", first & 0xff)
                 + (first >= 0x20 && first < 0x7f ? " '" + (char) first + "'" : "");
+        if (!clientMode && (first & 0x80) != 0 && netIn.position() >= 3 && netIn.get(2) == 1) {
+            // SSL 2.0's record header: a 2-byte length with the high bit set, then message type 1, CLIENT-HELLO.
+            fail("SSLv2-format ClientHello (first byte " + shown + "): SSL 2.0 and its hello format are "
+                    + "not accepted, only TLS 1.2 and 1.3", false);
+            return false;
+        }
         fail(clientMode
                 ? "server answered in plaintext (first byte " + shown + "): not a TLS port?"
                 : "plaintext on TLS port (first byte " + shown + ", expected a TLS handshake record 0x16)", false);
