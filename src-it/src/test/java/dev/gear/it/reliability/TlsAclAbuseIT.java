@@ -175,6 +175,7 @@ class TlsAclAbuseIT {
                         .mapToLong(e -> e.getValue().refused).sum())
                 .put("watchdog_round_trips", watchdog.roundTrips())
                 .put("watchdog_worst_ms", String.format("%.1f", watchdog.worstNanos() / 1e6))
+                .put("watchdog_over_100ms", watchdog.slow())
                 .put("worst_during", "'" + watchdog.worstDuring() + "'").print();
         writeTable(rounds);
     }
@@ -612,6 +613,8 @@ class TlsAclAbuseIT {
         private final AtomicLong roundTrips = new AtomicLong();
         private final AtomicLong worst = new AtomicLong();
         private volatile String worstDuring = "";
+        /** Round trips over 100 ms. */
+        private final AtomicLong slow = new AtomicLong();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Object progress = new Object();
         private volatile boolean running = true;
@@ -656,6 +659,9 @@ class TlsAclAbuseIT {
                     if (!payload.equals(result)) {
                         throw new AssertionError("watchdog sent " + payload + ", got " + result);
                     }
+                    if (nanos > 100_000_000L) {
+                        slow.incrementAndGet();
+                    }
                     if (nanos > worst.get()) {
                         worst.set(nanos); // one writer: this thread
                         worstDuring = current;
@@ -695,6 +701,11 @@ class TlsAclAbuseIT {
 
         void resetWorst() {
             worst.set(0);
+            slow.set(0);
+        }
+
+        long slow() {
+            return slow.get();
         }
 
         String worstDuring() {
