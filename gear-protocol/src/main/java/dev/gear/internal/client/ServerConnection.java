@@ -4,6 +4,7 @@ import dev.gear.ConnectionException;
 import dev.gear.GearmanErrorException;
 import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
+import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.DecodeError;
@@ -294,6 +295,13 @@ public final class ServerConnection implements ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        if (packet.magic() != Magic.RES) {
+            // Only clients send \0REQ (servers refuse it with INVALID_MAGIC): taken as an answer it
+            // would complete a request with something no server sent. Start over, as for bad data.
+            LOG.warn("{} with \\0REQ magic from {}: not a server's packet", packet.type(), this);
+            connection.close("bad data from server: " + packet.type() + " with \\0REQ magic");
+            return;
+        }
         switch (packet.type()) {
             case JOB_CREATED:
             case STATUS_RES:
