@@ -1,16 +1,19 @@
 package dev.gear;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +37,35 @@ class ClientHostileServerTest {
             assertThatThrownBy(() -> client.submitJob(new Job("f", "x"), false, Precedence.NORMAL, TIMEOUT))
                     .isInstanceOf(ConnectionException.class)
                     .hasMessageContaining("\\0REQ magic");
+        }
+    }
+
+    /**
+     * An admin list that never ends must not be buffered without bound: the reply is held to the
+     * client's largest packet size, then the request fails and the connection is started over.
+     */
+    @Test
+    void anAdminListThatNeverEndsFailsAtTheSizeLimitInsteadOfFillingTheHeap() throws Exception {
+        byte[] lines = new byte[64_000];
+        Arrays.fill(lines, (byte) 'x');
+        for (int i = 7999; i < lines.length; i += 8000) { // long lines (the limit is 8192): fewer to split
+            lines[i] = '\n';
+        }
+        try (FakeServer server = new FakeServer(s -> {
+            awaitLine(s);
+            OutputStream out = s.getOutputStream();
+            while (true) { // until the client closes: an IOException ends the script
+                out.write(lines);
+            }
+        }); Client client = Client.builder().clientId("endless-admin").build()) {
+            client.addServer("127.0.0.1", server.port());
+            client.waitForServer(TIMEOUT);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.getConnection().sendAdminRequest(new StatusAdminRequest(),
+                    Duration.ofSeconds(30)))
+                    .isInstanceOf(InvalidDataException.class)
+                    .hasMessageContaining("bytes");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         }
     }
 
