@@ -129,6 +129,45 @@ class AdminCommandsTest {
     }
 
     @Test
+    void showJobsListsSurvivorsOldestFirstAcrossTableGrowthAndHandlesCountUp() {
+        RawClient client = connect();
+        RawClient other = connect();
+        List<String> handles = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // enough to grow the job table several times
+            handles.add((i % 2 == 0 ? client : other).submit(PacketType.SUBMIT_JOB_BG, "f", "", "d" + i));
+        }
+        for (int i = 0; i < handles.size(); i++) {
+            assertThat(handles.get(i)).isEqualTo("H:127.0.0.1:" + (i + 1));
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < handles.size(); i++) {
+            if (i % 7 == 3) {
+                assertThat(admin.admin("cancel job " + handles.get(i))).isEqualTo("OK\n");
+            } else {
+                expected.append(handles.get(i)).append("\t0\t0\t1\n");
+            }
+        }
+        assertThat(admin.adminList("show jobs")).isEqualTo(expected + ".\n");
+        assertThat(admin.admin("cancel job H:127.0.0.1:0" + handles.get(0).substring(12))).isEqualTo("ERR UNKNOWN_JOB\n");
+        assertThat(admin.admin("cancel job H:127.0.0.2:1")).isEqualTo("ERR UNKNOWN_JOB\n");
+    }
+
+    @Test
+    void aDroppedFunctionIsRecreatedByTheNextSubmitOfTheSameConnection() {
+        RawClient client = connect();
+        RawClient worker = connect().canDo("f");
+        client.submit(PacketType.SUBMIT_JOB_BG, "f", "", "a");
+        String handle = worker.grab().fieldString(0);
+        worker.send(PacketType.WORK_COMPLETE, handle, "").sync();
+        worker.send(PacketType.CANT_DO, "f").sync();
+        assertThat(admin.admin("drop function f")).isEqualTo("OK\n");
+        client.submit(PacketType.SUBMIT_JOB_BG, "f", "", "b");
+        assertThat(admin.adminList("status")).isEqualTo("f\t1\t0\t0\n.\n");
+        worker.canDo("f");
+        assertThat(worker.grab().fieldString(3)).isEqualTo("b");
+    }
+
+    @Test
     void versionGetpidVerboseAclAndUnknownCommands() {
         assertThat(Server.version()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(admin.admin("version")).isEqualTo("OK " + Server.version() + "\n");

@@ -10,46 +10,68 @@ import java.util.Locale;
  * Command-line options of {@link Benchmark}. Durations are {@code 500ms}, {@code 5s}, {@code 2m}
  * or plain seconds.
  */
-record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int largePayloadBytes, int connections,
-        int rounds, int slices, Path gearmand, Path geardJar, List<String> geardJvmOptions, List<String> servers,
+record BenchOptions(Duration warmup, Duration duration, int slices, RoundTripShape roundTrip, int loops,
+        boolean distinctUniques, int connections, Duration drainLimit, String driver, boolean quick, Path gearmand,
+        List<String> gearmandArgs, Path geardJar, List<String> geardJvmOptions, List<String> servers,
         List<String> scenarios) {
 
-    static final List<String> ALL_SCENARIOS = List.of("fg1", "fg4", "fg64k", "bg", "fanin", "fanin-raw");
+    static final List<String> ALL_SCENARIOS = List.of("rt", "floor", "rt4k", "rt1m", "fanin", "tls", "bg200k", "bg1m",
+            "start");
+    /** --quick: the same scenarios with fewer jobs and shorter phases (about a minute). */
+    static final List<String> QUICK_SCENARIOS = List.of("rt", "floor", "rt4k", "bg200k", "start");
     /** Table order: our server as a process, gearmand, our server embedded in the benchmark's JVM. */
     static final List<String> ALL_SERVERS = List.of("geard", "gearmand", "embedded");
+    static final List<String> DRIVERS = List.of("raw", "library", "both");
 
     static final String USAGE = String.join("\n",
             "usage: java -cp ... dev.gear.bench.Benchmark [options]",
-            "  --warmup=DUR        warm-up per scenario and server (default 2s)",
-            "  --duration=DUR      measured time per scenario and server (default 5s)",
-            "  --payload=BYTES     payload of the small-job scenarios (default 32)",
-            "  --large=BYTES       payload of the large-job scenario (default 65536)",
-            "  --slices=N          the measured time is split into N slices alternating between the servers (default 5)",
-            "  --connections=N     fan-in connections per round (default 200)",
-            "  --rounds=N          measured fan-in rounds (default 5, after warm-up rounds for the warm-up time)",
-            "  --gearmand=PATH     gearmand binary (default /usr/sbin/gearmand)",
-            "  --geard-jar=PATH    our server's runnable jar (default gear-protocol/target/geard.jar)",
-            "  --geard-jvm=OPTS    JVM options for geard, space-separated (default none: the JVM's defaults)",
-            "  --servers=LIST      any of " + String.join(",", ALL_SERVERS) + " (default all three):",
+            "  --scenarios=LIST    any of " + String.join(",", ALL_SCENARIOS),
+            "                      (default all; --quick: " + String.join(",", QUICK_SCENARIOS) + ")",
+            "  --servers=LIST      any of " + String.join(",", ALL_SERVERS) + " (default geard,gearmand):",
             "                      geard = our server as a separate JVM (java -jar geard.jar),",
             "                      embedded = our Server inside the benchmark's JVM",
-            "  --scenarios=LIST    any of " + String.join(",", ALL_SCENARIOS) + " (default all)",
-            "DUR is 500ms, 5s, 2m or plain seconds. Defaults keep the run around 2 minutes; use --warmup=10s or more when geard runs (a fresh JVM).");
+            "  --driver=D          raw (our own minimal protocol generator), library (our Client/Worker)",
+            "                      or both (default: both for rt and floor, raw for the rest)",
+            "  --quick             about a minute: short phases, bg 200k only, no 1 MiB/fan-in/TLS",
+            "  --warmup=DUR        warm-up per scenario and server (default 3s)",
+            "  --duration=DUR      measured time per scenario and server (default 6s)",
+            "  --slices=N          the measured time is split into N slices alternating between servers (default 3)",
+            "  --clients=N --in-flight=K --workers=W --payload=BYTES",
+            "                      the round trip 'rt' (default 4 x 16, 4 workers, 64 B)",
+            "  --loops=N           selector threads of the raw generator (default 1)",
+            "  --unique=empty|distinct  unique ids of submitted jobs (default empty)",
+            "  --connections=N     fan-in connections per round (default 5000)",
+            "  --drain-limit=DUR   longest a background drain is timed; later it is reported as partial (default 60s)",
+            "  --gearmand=PATH     gearmand binary (default /usr/sbin/gearmand)",
+            "  --gearmand-args=A   gearmand's tuning flags, space-separated (default '-t 1 -b 1024')",
+            "  --geard-jar=PATH    our server's runnable jar (default gear-protocol/target/geard.jar)",
+            "  --geard-jvm=OPTS    JVM options for geard, space-separated (default none: the JVM's defaults)",
+            "DUR is 500ms, 5s, 2m or plain seconds. Exit status 1 when any job failed or timed out.");
 
     static BenchOptions parse(String... args) {
-        Duration warmup = Duration.ofSeconds(2);
-        Duration duration = Duration.ofSeconds(5);
-        int payload = 32;
-        int large = 64 * 1024;
-        int connections = 200;
-        int rounds = 5;
-        int slices = 5;
+        boolean quick = List.of(args).contains("--quick");
+        Duration warmup = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
+        Duration duration = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(6);
+        int slices = 3;
+        int clients = 4;
+        int inFlight = 16;
+        int workers = 4;
+        int payload = 64;
+        int loops = 1;
+        boolean distinct = false;
+        int connections = 5000;
+        Duration drainLimit = quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60);
+        String driver = "both";
         Path gearmand = Path.of("/usr/sbin/gearmand");
+        List<String> gearmandArgs = List.of("-t", "1", "-b", "1024");
         Path geardJar = Path.of("gear-protocol", "target", "geard.jar");
         List<String> geardJvm = List.of();
-        List<String> servers = ALL_SERVERS;
-        List<String> scenarios = ALL_SCENARIOS;
+        List<String> servers = List.of("geard", "gearmand");
+        List<String> scenarios = quick ? QUICK_SCENARIOS : ALL_SCENARIOS;
         for (String arg : args) {
+            if (arg.equals("--quick")) {
+                continue;
+            }
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
                 throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
@@ -59,14 +81,24 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
             switch (name) {
                 case "warmup" -> warmup = duration(name, value);
                 case "duration" -> duration = duration(name, value);
-                case "payload" -> payload = positive(name, value);
-                case "large" -> large = positive(name, value);
-                case "connections" -> connections = positive(name, value);
-                case "rounds" -> rounds = positive(name, value);
                 case "slices" -> slices = positive(name, value);
+                case "clients" -> clients = positive(name, value);
+                case "in-flight" -> inFlight = positive(name, value);
+                case "workers" -> workers = positive(name, value);
+                case "payload" -> payload = positive(name, value);
+                case "loops" -> loops = positive(name, value);
+                case "unique" -> distinct = switch (value) {
+                    case "empty" -> false;
+                    case "distinct" -> true;
+                    default -> throw new IllegalArgumentException("--unique: empty or distinct, not '" + value + "'");
+                };
+                case "connections" -> connections = positive(name, value);
+                case "drain-limit" -> drainLimit = duration(name, value);
+                case "driver" -> driver = list(name, value, DRIVERS).get(0);
                 case "gearmand" -> gearmand = Path.of(value);
+                case "gearmand-args" -> gearmandArgs = words(value);
                 case "geard-jar" -> geardJar = Path.of(value);
-                case "geard-jvm" -> geardJvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+                case "geard-jvm" -> geardJvm = words(value);
                 case "servers" -> servers = list(name, value, ALL_SERVERS);
                 case "scenarios" -> scenarios = list(name, value, ALL_SCENARIOS);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
@@ -77,8 +109,22 @@ record BenchOptions(Duration warmup, Duration duration, int payloadBytes, int la
         }
         // Whatever order they were given in, the table shows them in ALL_SERVERS order.
         List<String> selected = ALL_SERVERS.stream().filter(servers::contains).toList();
-        return new BenchOptions(warmup, duration, payload, large, connections, rounds, slices, gearmand, geardJar,
-                geardJvm, selected, scenarios);
+        List<String> ordered = ALL_SCENARIOS.stream().filter(scenarios::contains).toList();
+        return new BenchOptions(warmup, duration, slices, new RoundTripShape(clients, inFlight, workers, payload),
+                loops, distinct, connections, drainLimit, driver, quick, gearmand, gearmandArgs, geardJar, geardJvm,
+                selected, ordered);
+    }
+
+    boolean raw() {
+        return !driver.equals("library");
+    }
+
+    boolean library() {
+        return !driver.equals("raw");
+    }
+
+    private static List<String> words(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     private static Duration duration(String name, String value) {

@@ -8,19 +8,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Our server against gearmand, side by side on loopback, all driven by our {@code Client} and
- * {@code Worker}: foreground round trips (1/1, 4/4, large payloads), background submits and a
- * connection fan-in. Each scenario is set up on every server at once, warmed up on each, then
- * measured in slices that alternate between the servers (so drifting machine load hits all alike),
- * and a table prints every server's numbers and the ratios ours/gearmand. Run {@code --help} for
- * the options; see {@code src-it/README.md} for how to run it and a recorded result.
+ * Our server against gearmand, side by side on loopback, driven by the same load: foreground round
+ * trips (4 x 16 in flight, the 1 x 1 latency floor, 4 KiB and 1 MiB payloads), background enqueue
+ * and drain of 200 000 and 1 000 000 jobs (with the servers' memory at full depth), a 5 000
+ * connection fan-in, TLS round trips, and the test kit's start-to-ready time.
  *
- * <p>Our server runs twice: as {@code geard}, a separate JVM like gearmand is a separate process
- * (the fair, process-against-process comparison), and embedded in this JVM, where it shares the
- * JIT, the GC and the CPUs with the benchmark's clients and workers (the embedded use).
+ * <p>The load comes from a raw generator (package {@code raw}: its own minimal encoder and decoder,
+ * one selector thread, pipelined), so it measures the server; the round trips also run through our
+ * {@code Client}/{@code Worker} ({@code --driver}), which measures the library. Each scenario is set
+ * up on every server, warmed up on each, then measured in slices that alternate between the
+ * servers, so load that drifts on a shared machine lands on all alike. The output is a Markdown
+ * table (one line per scenario and server, ratios ours/gearmand) and the issue's targets, met or
+ * not. See {@code docs/performance.md}.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -45,50 +48,61 @@ public final class Benchmark {
             System.exit(2);
             return;
         }
-        System.exit(run(options));
+        System.exit(run(options, String.join(" ", args)));
     }
 
     /** Runs every selected scenario on every selected server and prints the table; returns the exit status. */
-    static int run(BenchOptions options) throws InterruptedException {
-        List<Scenario> scenarios = scenarios(options);
+    static int run(BenchOptions options, String arguments) throws InterruptedException {
+        List<Scenario> scenarios = Scenarios.of(options);
         List<Target> targets = new ArrayList<>();
         long started = System.nanoTime();
+        String loadAtStart = loadAverage();
         try {
             for (String server : options.servers()) {
                 targets.add(switch (server) {
                     case "geard" -> GeardTarget.start(options.geardJar(), options.geardJvmOptions());
-                    case "gearmand" -> GearmandTarget.start(options.gearmand());
+                    case "gearmand" -> GearmandTarget.start(options.gearmand(), options.gearmandArgs());
                     case "embedded" -> EmbeddedServerTarget.start();
                     default -> throw new IllegalArgumentException("unknown server " + server);
                 });
             }
-            System.out.println("gear-java vs gearmand, " + Instant.now());
-            System.out.println("java " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
-                    + Runtime.getRuntime().availableProcessors() + " CPUs, load at start: " + loadAverage());
+            System.out.println("## gear-java vs gearmand, " + Instant.now());
+            System.out.println();
+            System.out.println("* arguments: `" + (arguments.isEmpty() ? "(defaults)" : arguments) + "`");
+            System.out.println("* java " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
+                    + Runtime.getRuntime().availableProcessors() + " CPUs, load average at start: " + loadAtStart);
             for (Target target : targets) {
-                System.out.println(target.name() + ": " + target.description());
+                System.out.println("* " + target.name() + ": " + target.description());
             }
-            System.out.println("warm-up " + options.warmup().toMillis() + " ms, then " + options.duration().toMillis()
-                    + " ms measured in " + options.slices() + " alternating slices, per scenario and server;"
-                    + " fan-in: rounds for the warm-up time, then " + options.rounds() + " measured rounds."
-                    + " Our Client and Worker drive every server;"
-                    + " every client thread and worker has its own connection and I/O thread.");
+            System.out.println("* warm-up " + options.warmup().toMillis() + " ms, then " + options.duration().toMillis()
+                    + " ms measured in " + options.slices() + " alternating slices, per scenario and server");
             System.out.println();
 
-            Map<String, Map<String, ScenarioResult>> results = new LinkedHashMap<>();
+            Map<Scenario, Map<String, List<Row>>> results = new LinkedHashMap<>();
             long errors = 0;
             for (Scenario scenario : scenarios) {
-                Map<String, ScenarioResult> byServer = runOnAll(scenario, targets, options);
-                for (ScenarioResult result : byServer.values()) {
-                    errors += result.errors();
+                Map<String, List<Row>> byServer = runOnAll(scenario, targets, options);
+                for (List<Row> rows : byServer.values()) {
+                    errors += rows.stream().mapToLong(Row::errors).sum();
                 }
-                results.put(scenario.id(), byServer);
+                results.put(scenario, byServer);
             }
+            StartToReady.Result start = null;
+            if (options.scenarios().contains("start")) {
+                start = StartToReady.measure(options.quick() ? 20 : 50, options.quick() ? 50 : 200);
+            }
+            ResultTable.print(System.out, results, targets.stream().map(Target::name).toList());
             System.out.println();
-            ResultTable.print(System.out, scenarios, targets.stream().map(Target::name).toList(), results);
+            if (start != null) {
+                System.out.printf(Locale.ROOT, "start: embedded test server start-to-ready (ECHO answered), plain: "
+                        + "median %.2f ms, p90 %.2f ms over %d starts (the JVM's first: %.1f ms)%n",
+                        start.medianMillis(), start.p90Millis(), start.iterations(), start.firstMillis());
+                System.out.println();
+            }
+            Targets.print(System.out, results, start);
             System.out.println();
-            System.out.printf("load at end: %s; whole run %.0f s%n", loadAverage(),
-                    Duration.ofNanos(System.nanoTime() - started).toMillis() / 1e3);
+            System.out.printf(Locale.ROOT, "load average at end: %s; whole run %.0f s; errors: %d%n", loadAverage(),
+                    Duration.ofNanos(System.nanoTime() - started).toMillis() / 1e3, errors);
             return errors == 0 ? 0 : 1;
         } finally {
             for (Target target : targets) {
@@ -101,67 +115,47 @@ public final class Benchmark {
      * Opens the scenario on every server, warms each up, then measures in slices whose order
      * alternates (forwards, then backwards, ...), so drifting machine load hits all alike.
      */
-    private static Map<String, ScenarioResult> runOnAll(Scenario scenario, List<Target> targets, BenchOptions options)
+    private static Map<String, List<Row>> runOnAll(Scenario scenario, List<Target> targets, BenchOptions options)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        int slices = scenario instanceof FanInScenario ? ((FanInScenario) scenario).rounds() : options.slices();
+        int slices = scenario.slices(options.slices());
         Duration slice = options.duration().dividedBy(slices);
+        List<Target> serving = scenario instanceof TlsScenario tls ? tls.targets(targets) : targets;
         List<Scenario.Session> sessions = new ArrayList<>();
-        Map<String, ScenarioResult> byServer = new LinkedHashMap<>();
+        Map<String, List<Row>> byServer = new LinkedHashMap<>();
         try {
-            for (Target target : targets) {
+            for (Target target : serving) {
                 sessions.add(scenario.open(target));
             }
             for (Scenario.Session session : sessions) {
                 session.warmUp(options.warmup());
             }
-            long[] cpuNanos = new long[sessions.size()];
-            long[] wallNanos = new long[sessions.size()];
             for (int k = 0; k < slices; k++) {
                 for (int j = 0; j < sessions.size(); j++) {
                     int index = k % 2 == 0 ? j : sessions.size() - 1 - j;
-                    System.gc(); // the previous slice's garbage is not this slice's cost
-                    Target target = targets.get(index);
-                    long cpu0 = target.cpuNanos();
-                    long wall0 = System.nanoTime();
+                    System.gc(); // the previous slice's garbage in this JVM is not this slice's cost
                     sessions.get(index).measure(slice);
-                    wallNanos[index] += System.nanoTime() - wall0;
-                    long cpu1 = target.cpuNanos();
-                    cpuNanos[index] = cpu0 < 0 || cpu1 < 0 || cpuNanos[index] < 0 ? -1 : cpuNanos[index] + cpu1 - cpu0;
                 }
             }
             for (int j = 0; j < sessions.size(); j++) {
-                ScenarioResult result = sessions.get(j).result();
-                List<Metric> metrics = new ArrayList<>(result.metrics());
-                // How busy the server itself was while measured: the share of one core it used.
-                metrics.add(Metric.info("server CPU %",
-                        cpuNanos[j] < 0 ? Double.NaN : 100.0 * cpuNanos[j] / wallNanos[j]));
-                byServer.put(targets.get(j).name(), new ScenarioResult(List.copyOf(metrics), result.errors()));
+                byServer.put(serving.get(j).name(), sessions.get(j).rows());
             }
         } finally {
             for (Scenario.Session session : sessions) {
                 session.close();
             }
+            if (scenario instanceof TlsScenario tls) {
+                tls.close();
+            }
         }
-        long errors = byServer.values().stream().mapToLong(ScenarioResult::errors).sum();
-        System.err.printf("[%s: %.1f s%s]%n", scenario.id(), (System.nanoTime() - t0) / 1e9,
+        long errors = byServer.values().stream().flatMap(List::stream).mapToLong(Row::errors).sum();
+        System.err.printf(Locale.ROOT, "[%s: %.1f s%s]%n", scenario.id(), (System.nanoTime() - t0) / 1e9,
                 errors == 0 ? "" : ", " + errors + " ERRORS");
         return byServer;
     }
 
-    private static List<Scenario> scenarios(BenchOptions options) {
-        List<Scenario> all = List.of(
-                new ForegroundScenario("fg1", 1, 1, options.payloadBytes()),
-                new ForegroundScenario("fg4", 4, 4, options.payloadBytes()),
-                new ForegroundScenario("fg64k", 2, 2, options.largePayloadBytes()),
-                new BackgroundScenario(2, 2, options.payloadBytes()),
-                new FanInScenario(options.connections(), options.rounds(), false),
-                new FanInScenario(options.connections(), options.rounds(), true));
-        return all.stream().filter(s -> options.scenarios().contains(s.id())).toList();
-    }
-
     /** The 1, 5 and 15 minute load averages (Linux), so a reader can judge how busy the machine was. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];

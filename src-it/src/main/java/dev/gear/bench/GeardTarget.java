@@ -50,6 +50,11 @@ final class GeardTarget implements Target {
     }
 
     static GeardTarget start(Path jar, List<String> jvmOptions) {
+        return start(jar, jvmOptions, List.of());
+    }
+
+    /** @param serverOptions more geard options ({@code --ssl-key ...}) */
+    static GeardTarget start(Path jar, List<String> jvmOptions, List<String> serverOptions) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing (./mvnw -q package -pl gear-protocol"
                     + " -DskipTests builds it; --geard-jar=PATH points elsewhere)");
@@ -58,6 +63,7 @@ final class GeardTarget implements Target {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "-d", "-p", "0", "--listen-address", HOST));
+        command.addAll(serverOptions);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -133,6 +139,16 @@ final class GeardTarget implements Target {
     @Override
     public int port() {
         return port;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public boolean isJvm() {
+        return true;
     }
 
     @Override

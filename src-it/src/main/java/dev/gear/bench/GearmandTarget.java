@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * gearmand as a child process with the flags that make it fast and quiet on a small box
- * ({@code --threads=1 --backlog=1024 --verbose=WARNING}), log and pid files in a private temporary
+ * (by default {@code -t 1 -b 1024}, as issue 8 measures it, and {@code --verbose=WARNING}), log and pid files in a private temporary
  * directory, stopped by its own PID (SIGTERM).
  *
  * <p>gearmand cannot report a kernel-picked port, and it retries {@code bind()} silently when its
@@ -32,15 +33,15 @@ final class GearmandTarget implements Target {
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int PORT_ATTEMPTS = 5;
 
-    private final Path binary;
+    private final List<String> command;
     private final Process process;
     private final int port;
     private final Path directory;
     private final Thread killOnExit;
     private final String version;
 
-    private GearmandTarget(Path binary, Process process, int port, Path directory, String version) {
-        this.binary = binary;
+    private GearmandTarget(Process process, int port, Path directory, String version, List<String> command) {
+        this.command = List.copyOf(command);
         this.process = process;
         this.port = port;
         this.directory = directory;
@@ -50,7 +51,7 @@ final class GearmandTarget implements Target {
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    static GearmandTarget start(Path binary) {
+    static GearmandTarget start(Path binary, List<String> tuning) {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is not executable (apt-get install gearman-job-server)");
         }
@@ -58,7 +59,7 @@ final class GearmandTarget implements Target {
         try {
             Path directory = Files.createTempDirectory("gear-bench-gearmand-");
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-                GearmandTarget started = tryPort(binary, freePortBelowEphemeralRange(), directory, version);
+                GearmandTarget started = tryPort(binary, tuning, freePortBelowEphemeralRange(), directory, version);
                 if (started != null) {
                     return started;
                 }
@@ -70,14 +71,15 @@ final class GearmandTarget implements Target {
         }
     }
 
-    private static GearmandTarget tryPort(Path binary, int port, Path directory, String version) throws IOException {
-        List<String> command = List.of(binary.toString(),
-                "--listen=" + HOST, "--port=" + port, "--threads=1", "--backlog=1024", "--verbose=WARNING",
-                "--log-file=" + directory.resolve("gearmand-" + port + ".log"),
-                "--pid-file=" + directory.resolve("gearmand-" + port + ".pid"));
+    private static GearmandTarget tryPort(Path binary, List<String> tuning, int port, Path directory, String version)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--listen=" + HOST, "--port=" + port));
+        command.addAll(tuning);
+        command.addAll(List.of("--verbose=WARNING", "--log-file=" + directory.resolve("gearmand-" + port + ".log"),
+                "--pid-file=" + directory.resolve("gearmand-" + port + ".pid")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("gearmand-" + port + ".out").toFile()).start();
-        GearmandTarget target = new GearmandTarget(binary, process, port, directory, version);
+        GearmandTarget target = new GearmandTarget(process, port, directory, version, command);
         long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
         while (true) {
             if (!process.isAlive()) {
@@ -154,8 +156,8 @@ final class GearmandTarget implements Target {
 
     @Override
     public String description() {
-        return version + ", child process pid " + process.pid() + ": " + binary + " --listen=" + HOST
-                + " --port=" + port + " --threads=1 --backlog=1024 --verbose=WARNING";
+        return version + ", child process pid " + process.pid() + ": " + String.join(" ", command.subList(0,
+                command.size() - 2)); // without the scratch log and pid file paths
     }
 
     @Override
@@ -166,6 +168,11 @@ final class GearmandTarget implements Target {
     @Override
     public int port() {
         return port;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
     }
 
     @Override

@@ -7,23 +7,23 @@ import java.util.List;
  * Every sample of one thread, in nanoseconds (no histogram buckets: a few hundred thousand longs
  * are cheap, and percentiles are then exact). Not thread-safe: one per thread, merged at the end.
  */
-final class Latencies {
+public final class Latencies {
     private long[] samples = new long[1 << 14];
     private int size;
 
-    void add(long nanos) {
+    public void add(long nanos) {
         if (size == samples.length) {
             samples = Arrays.copyOf(samples, size * 2);
         }
         samples[size++] = nanos;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** All samples of {@code parts}, sorted. */
-    static long[] mergeSorted(List<Latencies> parts) {
+    public static long[] mergeSorted(List<Latencies> parts) {
         int total = parts.stream().mapToInt(Latencies::size).sum();
         long[] all = new long[total];
         int at = 0;

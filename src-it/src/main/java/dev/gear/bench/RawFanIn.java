@@ -11,8 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.gear.Packet;
-import dev.gear.PacketType;
+import dev.gear.bench.raw.RawCodec;
 
 /**
  * One fan-in round without our {@code Client}: one thread opens {@code connections} non-blocking
@@ -22,8 +21,8 @@ import dev.gear.PacketType;
  */
 final class RawFanIn {
     private static final byte[] ECHO = Sizes.payload(16);
-    private static final byte[] REQUEST = Packet.request(PacketType.ECHO_REQ, ECHO).toBinary();
-    private static final byte[] RESPONSE = Packet.response(PacketType.ECHO_RES, ECHO).toBinary();
+    private static final byte[] REQUEST = packet(RawCodec.REQ, RawCodec.ECHO_REQ);
+    private static final byte[] RESPONSE = packet(RawCodec.RES, RawCodec.ECHO_RES);
 
     private RawFanIn() {
     }
@@ -57,6 +56,9 @@ final class RawFanIn {
                 for (SelectionKey key : selector.selectedKeys()) {
                     SocketChannel channel = (SocketChannel) key.channel();
                     try {
+                        if (!key.isValid()) {
+                            continue;
+                        }
                         if (key.isConnectable()) {
                             channel.finishConnect();
                             sendRequest(key);
@@ -90,7 +92,13 @@ final class RawFanIn {
         }
     }
 
-    /** The request is 44 bytes: one write to a fresh socket takes it all. */
+    private static byte[] packet(int magic, int type) {
+        ByteBuffer packet = ByteBuffer.allocate(RawCodec.HEADER + ECHO.length);
+        packet.putInt(magic).putInt(type).putInt(ECHO.length).put(ECHO);
+        return packet.array();
+    }
+
+    /** The request is 28 bytes: one write to a fresh socket takes it all. */
     private static void sendRequest(SelectionKey key) throws IOException {
         ByteBuffer request = ByteBuffer.wrap(REQUEST);
         ((SocketChannel) key.channel()).write(request);

@@ -7,76 +7,60 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the results side by side: one row per metric, one column per server, then for each of our
- * servers the ratio ours/gearmand (above 1 is better for rates, below 1 is better for times: the
- * last column says which).
+ * Prints the results as a Markdown table (so a run's output can be pasted into
+ * {@code docs/performance.md}): one line per scenario phase and server; on our servers' lines the
+ * ratios ours/gearmand of jobs/s (higher is better), p50 (lower is better) and CPU per job (lower
+ * is better).
  */
 final class ResultTable {
-    private static final String GEARMAND = "gearmand";
+    static final String GEARMAND = "gearmand";
 
     private ResultTable() {
     }
 
-    static void print(PrintStream out, List<Scenario> scenarios, List<String> servers,
-            Map<String, Map<String, ScenarioResult>> results) {
-        List<String> ours = servers.stream().filter(s -> !s.equals(GEARMAND)).toList();
-        boolean ratios = servers.contains(GEARMAND);
-        List<String> header = new ArrayList<>(servers);
-        if (ratios) {
-            ours.forEach(s -> header.add(s + "/" + GEARMAND));
+    static void print(PrintStream out, Map<Scenario, Map<String, List<Row>>> results, List<String> servers) {
+        for (Scenario scenario : results.keySet()) {
+            out.println("* `" + scenario.id() + "`: " + scenario.title());
         }
-        header.add("better if");
-        int[] widths = header.stream().mapToInt(h -> Math.max(10, h.length())).toArray();
-        row(out, widths, "metric", header);
-        for (Scenario scenario : scenarios) {
-            Map<String, ScenarioResult> byServer = results.get(scenario.id());
-            out.println(scenario.id() + ": " + scenario.title());
-            ScenarioResult any = byServer.values().iterator().next();
-            for (int m = 0; m < any.metrics().size(); m++) {
-                Metric metric = any.metrics().get(m);
-                List<String> cells = new ArrayList<>();
+        out.println();
+        out.println("| scenario | server | jobs/s | p50 ms | p99 ms | max ms | server CPU µs/job | errors"
+                + " | jobs/s ratio | p50 ratio | CPU/job ratio | note |");
+        out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        for (Map<String, List<Row>> byServer : results.values()) {
+            int phases = byServer.values().stream().mapToInt(List::size).max().orElse(0);
+            for (int phase = 0; phase < phases; phase++) {
+                Row reference = row(byServer.get(GEARMAND), phase);
                 for (String server : servers) {
-                    cells.add(format(value(byServer.get(server), m)));
-                }
-                if (ratios) {
-                    double b = value(byServer.get(GEARMAND), m);
-                    for (String server : ours) {
-                        double a = value(byServer.get(server), m);
-                        cells.add(Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "n/a"
-                                : String.format(Locale.ROOT, "%.2f", a / b));
+                    Row row = row(byServer.get(server), phase);
+                    if (row == null) {
+                        continue;
                     }
+                    List<String> cells = new ArrayList<>(List.of(row.label(), server, format(row.perSecond()),
+                            format(row.p50Millis()), format(row.p99Millis()), format(row.maxMillis()),
+                            format(row.cpuMicros()), Long.toString(row.errors())));
+                    boolean ratios = reference != null && !server.equals(GEARMAND);
+                    cells.add(ratios ? ratio(row.perSecond(), reference.perSecond()) : "");
+                    cells.add(ratios ? ratio(row.p50Millis(), reference.p50Millis()) : "");
+                    cells.add(ratios ? ratio(row.cpuMicros(), reference.cpuMicros()) : "");
+                    cells.add(row.note());
+                    out.println("| " + String.join(" | ", cells) + " |");
                 }
-                cells.add(!metric.ranked() ? "(context)" : metric.higherIsBetter() ? "higher" : "lower");
-                row(out, widths, metric.name(), cells);
-            }
-            if (byServer.values().stream().anyMatch(r -> r.errors() > 0)) {
-                List<String> cells = new ArrayList<>();
-                for (String server : servers) {
-                    cells.add(byServer.containsKey(server) ? Long.toString(byServer.get(server).errors()) : "-");
-                }
-                row(out, widths, "ERRORS", cells);
             }
         }
     }
 
-    /** Metric name left-aligned, then right-aligned cells; the last column ("better if") left-aligned. */
-    private static void row(PrintStream out, int[] widths, String name, List<String> cells) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-16s", name));
-        for (int i = 0; i < cells.size(); i++) {
-            String cell = cells.get(i);
-            line.append(i == widths.length - 1 ? "   " + cell
-                    : String.format(Locale.ROOT, " %" + widths[i] + "s", cell));
-        }
-        out.println(line.toString().stripTrailing());
+    private static Row row(List<Row> rows, int phase) {
+        return rows == null || phase >= rows.size() ? null : rows.get(phase);
     }
 
-    private static double value(ScenarioResult result, int index) {
-        return result == null ? Double.NaN : result.metrics().get(index).value();
+    static String ratio(double ours, double theirs) {
+        return Double.isNaN(ours) || Double.isNaN(theirs) || theirs == 0 ? ""
+                : String.format(Locale.ROOT, "%.2f", ours / theirs);
     }
 
     static String format(double v) {
         if (Double.isNaN(v)) {
-            return "-";
+            return "";
         }
         if (Math.abs(v) >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);

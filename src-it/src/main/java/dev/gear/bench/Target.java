@@ -19,6 +19,16 @@ interface Target extends AutoCloseable {
      */
     long cpuNanos();
 
+    /** The server's process id, or -1 when it runs inside this JVM (its memory cannot be told apart). */
+    default long pid() {
+        return -1;
+    }
+
+    /** Whether the server process is a JVM (so {@code jcmd} can measure its heap). */
+    default boolean isJvm() {
+        return false;
+    }
+
     /** CPU time of {@code process} so far, or -1 when the OS does not say. */
     static long cpuNanos(Process process) {
         return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);

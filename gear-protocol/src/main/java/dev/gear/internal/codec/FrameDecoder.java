@@ -4,6 +4,7 @@ import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -119,22 +120,33 @@ public final class FrameDecoder {
     }
 
     private void readHeader(ByteBuffer in, DecodeListener listener) {
-        int n = Math.min(Packet.HEADER_LENGTH - headerFilled, in.remaining());
-        in.get(header, headerFilled, n);
-        headerFilled += n;
-        if (headerFilled < Packet.HEADER_LENGTH) {
-            return;
+        int magicValue;
+        long length;
+        if (headerFilled == 0 && in.remaining() >= Packet.HEADER_LENGTH && in.order() == ByteOrder.BIG_ENDIAN) {
+            // The usual case: the whole header is in this read; take it without copying it.
+            int p = in.position();
+            magicValue = in.getInt(p);
+            typeCode = Integer.toUnsignedLong(in.getInt(p + 4));
+            length = Integer.toUnsignedLong(in.getInt(p + 8));
+            in.position(p + Packet.HEADER_LENGTH);
+        } else {
+            int n = Math.min(Packet.HEADER_LENGTH - headerFilled, in.remaining());
+            in.get(header, headerFilled, n);
+            headerFilled += n;
+            if (headerFilled < Packet.HEADER_LENGTH) {
+                return;
+            }
+            headerFilled = 0;
+            magicValue = intAt(header, 0);
+            typeCode = Integer.toUnsignedLong(intAt(header, 4));
+            length = Integer.toUnsignedLong(intAt(header, 8));
         }
-        headerFilled = 0;
-        ByteBuffer h = ByteBuffer.wrap(header);
-        int magicValue = h.getInt();
-        typeCode = Integer.toUnsignedLong(h.getInt());
-        long length = Integer.toUnsignedLong(h.getInt());
         magic = Magic.fromInt(magicValue);
         if (magic == null) {
+            byte[] magicBytes = {(byte) (magicValue >>> 24), (byte) (magicValue >>> 16), (byte) (magicValue >>> 8),
+                (byte) magicValue};
             fail(listener, "INVALID_MAGIC", String.format(
-                    "Packet magic must be \\0REQ or \\0RES, got %s; framing is lost",
-                    escape(Arrays.copyOf(header, 4))));
+                    "Packet magic must be \\0REQ or \\0RES, got %s; framing is lost", escape(magicBytes)));
             return;
         }
         if (length > maxPacketSize) {
@@ -164,8 +176,11 @@ public final class FrameDecoder {
 
     private void readBody(ByteBuffer in, DecodeListener listener) {
         if (bodyFilled == body.length) {
-            // Grow only as data actually arrives, never to a length merely declared.
-            body = Arrays.copyOf(body, (int) Math.min(bodyLength, 2L * body.length));
+            // Grow only as data actually arrives, never to a length merely declared: at least
+            // double (so a large body costs a linear number of copied bytes), or at once to
+            // everything this read brought.
+            long wanted = Math.max(2L * body.length, (long) bodyFilled + in.remaining());
+            body = Arrays.copyOf(body, (int) Math.min(bodyLength, wanted));
         }
         int n = Math.min(body.length - bodyFilled, in.remaining());
         in.get(body, bodyFilled, n);
@@ -239,6 +254,10 @@ public final class FrameDecoder {
         state = State.FAILED;
         body = null;
         listener.onError(new DecodeError(code, message, true, magic));
+    }
+
+    private static int intAt(byte[] b, int i) {
+        return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
     }
 
     private static String typeName(long code) {

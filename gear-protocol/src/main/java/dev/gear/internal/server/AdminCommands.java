@@ -92,16 +92,16 @@ final class AdminCommands {
         String what = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
         if (what.equals("jobs") && words.length == 2) {
             StringBuilder out = new StringBuilder();
-            for (ServerJob j : core.jobs.values()) {
+            for (ServerJob j : core.jobs.oldestFirst()) {
                 // IGNORED is always 0: cancelled and abandoned jobs are removed at once, not marked.
-                out.append(j.handle).append('\t').append(j.retries).append("\t0\t").append(j.background ? 1 : 0)
+                out.append(j.handle()).append('\t').append(j.retries).append("\t0\t").append(j.background ? 1 : 0)
                         .append('\n');
             }
             return out.append(".\n").toString();
         }
         if (what.equals("unique") && words.length == 3 && words[2].equalsIgnoreCase("jobs")) {
             StringBuilder out = new StringBuilder();
-            for (ServerJob j : core.jobs.values()) {
+            for (ServerJob j : core.jobs.oldestFirst()) {
                 out.append(new String(j.unique, java.nio.charset.StandardCharsets.UTF_8)).append('\n');
             }
             return out.append(".\n").toString();
@@ -116,7 +116,7 @@ final class AdminCommands {
         if (words.length < 3) {
             return "ERR INVALID_ARGUMENTS " + urlText("cancel job needs a job handle") + "\n";
         }
-        ServerJob job = core.jobs.get(Bytes.keyOfText(words[2]));
+        ServerJob job = core.jobs.find(Bytes.fromKey(Bytes.keyOfText(words[2])));
         if (job == null || (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED)) {
             return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
         }
@@ -186,7 +186,7 @@ final class AdminCommands {
             // Unlike gearmand we also refuse while jobs wait, so no job is left without its function.
             return "ERR there are still connected workers or executing clients\n";
         }
-        core.functions.remove(found.name);
+        core.dropFunction(found);
         return "OK\n";
     }
 

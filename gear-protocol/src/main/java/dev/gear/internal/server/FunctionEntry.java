@@ -2,10 +2,9 @@ package dev.gear.internal.server;
 
 import dev.gear.Precedence;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,7 +16,10 @@ import java.util.Set;
  */
 final class FunctionEntry {
     final String name;
-    private final List<ArrayDeque<ServerJob>> queues = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    /** The name's bytes, written into every JOB_ASSIGN. */
+    final byte[] nameBytes;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<ServerJob>[] queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     /** Live queued jobs per priority (the deques may still hold removed ones). */
     final int[] queued = new int[3];
     final int[] running = new int[3];
@@ -29,10 +31,18 @@ final class FunctionEntry {
     /** Registrations (a worker sending CAN_DO twice counts twice, like gearmand). */
     int registrations;
     /** Queued or running jobs by unique key. */
-    final Map<String, ServerJob> byUnique = new HashMap<>();
+    final UniqueIndex byUnique = new UniqueIndex();
+    /** Set when {@code drop function} removed it, so a connection's cached lookup is not reused. */
+    boolean dropped;
 
     FunctionEntry(String name) {
         this.name = name;
+        this.nameBytes = Bytes.fromKey(name);
+    }
+
+    /** Whether this function's name is {@code bytes[from, to)}. */
+    boolean hasName(byte[] bytes, int from, int to) {
+        return java.util.Arrays.equals(nameBytes, 0, nameBytes.length, bytes, from, to);
     }
 
     String displayName() {
@@ -51,13 +61,13 @@ final class FunctionEntry {
     static final Precedence[] BY_RANK = {Precedence.HIGH, Precedence.NORMAL, Precedence.LOW};
 
     void enqueue(ServerJob job) {
-        queues.get(rank(job.precedence)).addLast(job);
-        queued[rank(job.precedence)]++;
+        queues[job.rank].addLast(job);
+        queued[job.rank]++;
     }
 
     /** The oldest live job of priority {@code rank}, or null; drops removed jobs from the head. */
     ServerJob peek(int rank) {
-        ArrayDeque<ServerJob> q = queues.get(rank);
+        ArrayDeque<ServerJob> q = queues[rank];
         ServerJob head;
         while ((head = q.peekFirst()) != null && head.state != ServerJob.State.QUEUED) {
             q.pollFirst();
@@ -67,20 +77,26 @@ final class FunctionEntry {
 
     /** Takes {@code job}, which {@link #peek} just returned, off its queue. */
     void take(ServerJob job) {
-        int r = rank(job.precedence);
-        ServerJob head = queues.get(r).pollFirst();
+        int r = job.rank;
+        ServerJob head = queues[r].pollFirst();
         assert head == job;
         queued[r]--;
     }
 
     /** Marks a queued job as gone; it leaves the deque when it reaches the head. */
     void removeQueued(ServerJob job) {
-        queued[rank(job.precedence)]--;
+        queued[job.rank]--;
     }
 
     /** Live queued jobs of priority {@code rank}, FIFO (for snapshots and admin output). */
-    Iterable<ServerJob> queue(int rank) {
-        return () -> queues.get(rank).stream().filter(j -> j.state == ServerJob.State.QUEUED).iterator();
+    List<ServerJob> queue(int rank) {
+        List<ServerJob> out = new ArrayList<>(queued[rank]);
+        for (ServerJob j : queues[rank]) {
+            if (j.state == ServerJob.State.QUEUED) {
+                out.add(j);
+            }
+        }
+        return out;
     }
 
     int totalQueued() {

@@ -26,6 +26,10 @@ final class Peer {
     boolean sleeping;
     /** Sent OPTION_REQ exceptions. */
     boolean exceptions;
+    /** {@code H:<ip>:} or the configured prefix and {@code :}; made at the first submit, shared by its jobs. */
+    byte[] handlePrefix;
+    /** The function this connection last submitted to: consecutive submits skip the name lookup. */
+    FunctionEntry lastFunction;
     /** Jobs this connection runs as a worker. */
     final Set<ServerJob> running = new LinkedHashSet<>();
     /** Foreground jobs this connection waits for as a client. */

@@ -16,6 +16,7 @@ import dev.gear.server.WorkerLossPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,8 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private final List<ServerEventListener> eventListeners = new CopyOnWriteArrayList<>();
     private final AdminCommands admin;
     final Map<String, FunctionEntry> functions = new LinkedHashMap<>();
-    /** Every job by handle, oldest first. */
-    final Map<String, ServerJob> jobs = new LinkedHashMap<>();
+    /** Every job by handle ({@link JobTable#oldestFirst} for admin order). */
+    final JobTable jobs = new JobTable();
     final Map<Long, Peer> peers = new LinkedHashMap<>();
     private EventLoop loop;
     private ServerControl control;
@@ -110,7 +111,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         Peer peer = (Peer) connection.attachment();
         peer.subject = config.subjectResolver().apply(connection);
         peers.put(peer.id, peer);
-        LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("connection {} opened from {}", peer.id, connection.remoteAddress());
+        }
         if (hasListeners()) {
             emit(new ServerEvent.ConnectionOpened(peer.id, connection.remoteAddress(), peer.subject));
         }
@@ -122,7 +125,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (peer == null || peers.remove(peer.id) == null) {
             return;
         }
-        LOG.debug("connection {} from {} closed: {}", peer.id, connection.remoteAddress(), reason);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("connection {} from {} closed: {}", peer.id, connection.remoteAddress(), reason);
+        }
         if (hasListeners()) {
             emit(new ServerEvent.ConnectionClosed(peer.id, connection.remoteAddress(), reason));
         }
@@ -138,8 +143,8 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                     job.survivesClients() || policy.requeueForeground());
         }
         for (ServerJob job : new ArrayList<>(peer.waitingFor)) {
-            job.listeners.removeIf(l -> l == peer);
-            if (job.listeners.isEmpty() && !job.survivesClients()
+            job.removeListener(peer);
+            if (job.listenerCount() == 0 && !job.survivesClients()
                     && (job.state == ServerJob.State.QUEUED || job.state == ServerJob.State.DELAYED)) {
                 removeWaiting(job, "its only client (connection " + peer.id + ") disconnected", false);
             }
@@ -168,8 +173,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     @Override
     public void onDecodeError(NioConnection connection, DecodeError error) {
-        LOG.debug("bad input from {}: {} {}{}", connection.remoteAddress(), error.code(), error.message(),
-                error.fatal() ? " (closing)" : "");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("bad input from {}: {} {}{}", connection.remoteAddress(), error.code(), error.message(),
+                    error.fatal() ? " (closing)" : "");
+        }
         if (error.code().equals("LINE_TOO_LONG")) { // the only error of a text frame
             connection.sendText("ERR " + error.code() + " " + AdminCommands.urlText(error.message()) + "\n");
         } else {
@@ -410,10 +417,23 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     // ---------------------------------------------------------------- submitting
 
+    /**
+     * SUBMIT_*: the hot path of background enqueue. The fields are read from the packet's body in
+     * place; what is kept is one copy of the data (and of a non-empty unique) and the job itself;
+     * the reply is one array written straight to the connection.
+     */
     private void submit(Peer peer, Packet packet) {
         PacketType type = packet.type();
-        byte[] name = packet.field(0);
-        byte[] unique = packet.field(1);
+        byte[] body = PacketAccess.body(packet);
+        int nameEnd = indexOfNul(body, 0);
+        int uniqueEnd = nameEnd < 0 ? -1 : indexOfNul(body, nameEnd + 1);
+        if (uniqueEnd < 0) {
+            packet.field(0); // not from the decoder: throws its InvalidDataException
+        }
+        int dataStart = uniqueEnd + 1;
+        for (int i = 2; i < type.argumentCount(); i++) {
+            dataStart = indexOfNul(body, dataStart) + 1;
+        }
         Precedence precedence = Precedence.NORMAL;
         boolean background = false;
         byte[] reducer = null;
@@ -461,43 +481,39 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             default:
                 break;
         }
-        byte[] data = packet.data();
         if (draining) {
             error(peer, "SHUTDOWN_GRACEFUL", "Server is shutting down gracefully and accepts no new jobs");
             return;
         }
-        if (unique.length > config.maxUniqueLength()) {
-            error(peer, "ARGUMENT_TOO_LARGE", "Unique value too large: " + unique.length
+        int uniqueLength = uniqueEnd - nameEnd - 1;
+        if (uniqueLength > config.maxUniqueLength()) {
+            error(peer, "ARGUMENT_TOO_LARGE", "Unique value too large: " + uniqueLength
                     + " bytes, the limit is " + config.maxUniqueLength());
             return;
         }
-        if (!nameFitsAdminLines(peer, type + " function name", name, "no job was created")
-                || !nameFitsAdminLines(peer, type + " unique", unique, "no job was created")) {
+        if (!nameFitsAdminLines(peer, type, " function name", body, 0, nameEnd, "no job was created")
+                || !nameFitsAdminLines(peer, type, " unique", body, nameEnd + 1, uniqueEnd, "no job was created")) {
             return;
         }
-        String key = Bytes.key(name);
-        if (!config.permissions().canInvoke(peer.subject, Bytes.display(key))) {
-            if (hasListeners()) {
-                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "invoke", Bytes.display(key)));
-            }
-            error(peer, "0", "Permission denied by ACL");
-            return;
+        FunctionEntry f = submittedFunction(peer, body, nameEnd);
+        if (f == null) {
+            return; // refused by the ACL
         }
-        FunctionEntry f = function(key);
+        byte[] unique = uniqueLength == 0 ? ServerJob.NO_BYTES : Arrays.copyOfRange(body, nameEnd + 1, uniqueEnd);
+        byte[] data = dataStart == body.length ? ServerJob.NO_BYTES : Arrays.copyOfRange(body, dataStart, body.length);
         // gearmand: unique "-" means "the payload is the unique"; an empty unique never coalesces.
-        String uniqueKey = unique.length == 0 ? null
-                : unique.length == 1 && unique[0] == '-' ? Bytes.key(data) : Bytes.key(unique);
+        byte[] uniqueKey = ServerJob.uniqueKeyOf(unique, data);
         ServerJob existing = uniqueKey == null ? null : f.byUnique.get(uniqueKey);
         if (existing != null) {
             if (background) {
                 existing.backgroundAttached = true;
             } else {
-                existing.listeners.add(peer);
+                existing.addListener(peer);
                 peer.waitingFor.add(existing);
             }
-            peer.connection.send(Packet.response(PacketType.JOB_CREATED, existing.handleBytes));
+            sendJobCreated(peer, existing);
             if (hasListeners()) {
-                emit(new ServerEvent.JobSubmitted(existing.handle, f.displayName(), utf8(unique), data, precedence,
+                emit(new ServerEvent.JobSubmitted(existing.handle(), f.displayName(), utf8(unique), data, precedence,
                         background, true, peer.id));
             }
             return;
@@ -509,24 +525,23 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                     + precedence + " jobs, its maxqueue");
             return;
         }
-        String prefix = config.handlePrefix() != null ? config.handlePrefix() : "H:" + peer.ip();
-        ServerJob job = new ServerJob(prefix + ":" + nextHandle++, f, unique, uniqueKey, data, precedence,
+        ServerJob job = new ServerJob(handlePrefix(peer), nextHandle++, f, unique, data, precedence,
                 background, reducer, peer);
-        jobs.put(job.handle, job);
+        jobs.add(job);
         if (uniqueKey != null) {
-            f.byUnique.put(uniqueKey, job);
+            f.byUnique.add(job);
         }
         if (!background) {
-            job.listeners.add(peer);
+            job.addListener(peer);
             peer.waitingFor.add(job);
         }
-        peer.connection.send(Packet.response(PacketType.JOB_CREATED, job.handleBytes));
+        sendJobCreated(peer, job);
         if (hasListeners()) {
-            emit(new ServerEvent.JobSubmitted(job.handle, f.displayName(), utf8(unique), data, precedence,
+            emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), data, precedence,
                     background, false, peer.id));
         }
-        long delay = notBefore - System.currentTimeMillis();
-        if (notBefore > 0 && delay > 0) {
+        long delay = notBefore > 0 ? notBefore - System.currentTimeMillis() : 0;
+        if (delay > 0) {
             job.state = ServerJob.State.DELAYED;
             job.notBeforeMillis = notBefore;
             f.delayed++;
@@ -534,6 +549,45 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         } else {
             enqueue(job);
         }
+    }
+
+    /**
+     * The function named {@code body[0, nameEnd)} after the ACL check, or null (refused, and
+     * answered). A connection submitting to the function it used last costs one byte comparison.
+     */
+    private FunctionEntry submittedFunction(Peer peer, byte[] body, int nameEnd) {
+        FunctionEntry f = peer.lastFunction;
+        boolean allowAll = config.permissions() == PermissionPolicy.ALLOW_ALL;
+        if (allowAll && f != null && !f.dropped && f.hasName(body, 0, nameEnd)) {
+            return f;
+        }
+        String key = Bytes.key(Arrays.copyOf(body, nameEnd));
+        if (!allowAll && !config.permissions().canInvoke(peer.subject, Bytes.display(key))) {
+            if (hasListeners()) {
+                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "invoke", Bytes.display(key)));
+            }
+            error(peer, "0", "Permission denied by ACL");
+            return null;
+        }
+        f = function(key);
+        peer.lastFunction = f;
+        return f;
+    }
+
+    /** {@code H:<ip>:} (or the configured prefix and {@code :}), made once per connection. */
+    private byte[] handlePrefix(Peer peer) {
+        byte[] prefix = peer.handlePrefix;
+        if (prefix == null) {
+            prefix = Bytes.fromKey((config.handlePrefix() != null ? config.handlePrefix() : "H:" + peer.ip()) + ":");
+            peer.handlePrefix = prefix;
+        }
+        return prefix;
+    }
+
+    private static void sendJobCreated(Peer peer, ServerJob job) {
+        byte[] frame = Frames.header(PacketType.JOB_CREATED, job.handleLength());
+        job.writeHandle(frame, Packet.HEADER_LENGTH);
+        peer.connection.sendBytes(frame);
     }
 
     private void release(ServerJob job) {
@@ -554,7 +608,18 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     FunctionEntry function(String key) {
-        return functions.computeIfAbsent(key, FunctionEntry::new);
+        FunctionEntry f = functions.get(key);
+        if (f == null) {
+            f = new FunctionEntry(key);
+            functions.put(key, f);
+        }
+        return f;
+    }
+
+    /** {@code drop function}: gone for good, so no connection's cached lookup may return it. */
+    void dropFunction(FunctionEntry f) {
+        functions.remove(f.name);
+        f.dropped = true;
     }
 
     // ---------------------------------------------------------------- grabbing
@@ -568,29 +633,45 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         }
         FunctionEntry f = job.function;
         f.take(job);
-        f.running[FunctionEntry.rank(job.precedence)]++;
+        f.running[job.rank]++;
         runningJobs++;
         job.state = ServerJob.State.RUNNING;
         job.worker = peer;
         peer.running.add(job);
-        Integer timeout = peer.timeouts.get(f);
+        Integer timeout = peer.timeouts.isEmpty() ? null : peer.timeouts.get(f);
         if (timeout != null) {
             job.timer = loop.schedule(Duration.ofMillis(timeout), () -> timedOut(job, peer, timeout));
         }
-        byte[] name = Bytes.fromKey(f.name);
-        Packet assign;
-        if (type == PacketType.GRAB_JOB) {
-            assign = Packet.response(PacketType.JOB_ASSIGN, job.handleBytes, name, job.data);
-        } else if (type == PacketType.GRAB_JOB_ALL && job.reducer != null) {
-            assign = Packet.response(PacketType.JOB_ASSIGN_ALL, job.handleBytes, name, job.unique, job.reducer,
-                    job.data);
-        } else {
-            assign = Packet.response(PacketType.JOB_ASSIGN_UNIQ, job.handleBytes, name, job.unique, job.data);
-        }
-        peer.connection.send(assign);
+        peer.connection.sendBytes(assignFrame(job, type));
         if (hasListeners()) {
-            emit(new ServerEvent.JobAssigned(job.handle, f.displayName(), peer.id));
+            emit(new ServerEvent.JobAssigned(job.handle(), f.displayName(), peer.id));
         }
+    }
+
+    /** JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ, as one frame. */
+    private static byte[] assignFrame(ServerJob job, PacketType grab) {
+        byte[] name = job.function.nameBytes;
+        PacketType type = grab == PacketType.GRAB_JOB ? PacketType.JOB_ASSIGN
+                : grab == PacketType.GRAB_JOB_ALL && job.reducer != null ? PacketType.JOB_ASSIGN_ALL
+                : PacketType.JOB_ASSIGN_UNIQ;
+        int length = job.handleLength() + 1 + name.length + 1 + job.data.length;
+        if (type != PacketType.JOB_ASSIGN) {
+            length += job.unique.length + 1;
+        }
+        if (type == PacketType.JOB_ASSIGN_ALL) {
+            length += job.reducer.length + 1;
+        }
+        byte[] frame = Frames.header(type, length);
+        int at = job.writeHandle(frame, Packet.HEADER_LENGTH) + 1; // each field ends in NUL, already 0
+        at = Frames.put(frame, at, name) + 1;
+        if (type != PacketType.JOB_ASSIGN) {
+            at = Frames.put(frame, at, job.unique) + 1;
+        }
+        if (type == PacketType.JOB_ASSIGN_ALL) {
+            at = Frames.put(frame, at, job.reducer) + 1;
+        }
+        Frames.put(frame, at, job.data);
+        return frame;
     }
 
     /** Across the worker's functions, the oldest job of the highest priority. */
@@ -625,27 +706,27 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         job.cancelTimer();
         job.worker.running.remove(job);
         job.worker = null;
-        job.function.running[FunctionEntry.rank(job.precedence)]--;
+        job.function.running[job.rank]--;
         runningJobs--;
     }
 
     private void requeueOrFail(ServerJob job, String reason, boolean requeue) {
         if (requeue && config.workerLossPolicy().allowsRetry(job.retries)) {
             job.retries++;
-            LOG.info("job {} requeued (retry {}): {}", job.handle, job.retries, reason);
+            LOG.info("job {} requeued (retry {}): {}", job.handle(), job.retries, reason);
             enqueue(job);
             if (hasListeners()) {
-                emit(new ServerEvent.JobRequeued(job.handle, job.retries, reason));
+                emit(new ServerEvent.JobRequeued(job.handle(), job.retries, reason));
             }
         } else {
             String why = requeue ? reason + "; retry limit " + config.workerLossPolicy().maxRetries() + " reached"
                     : reason;
             if (job.survivesClients()) {
-                LOG.warn("background job {} dropped: {}", job.handle, why);
+                LOG.warn("background job {} dropped: {}", job.handle(), why);
             }
-            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes));
+            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes()));
             if (hasListeners()) {
-                emit(new ServerEvent.JobFailed(job.handle, why));
+                emit(new ServerEvent.JobFailed(job.handle(), why));
             }
             forget(job);
         }
@@ -656,14 +737,18 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     private void work(Peer peer, Packet packet) {
         PacketType type = packet.type();
-        byte[] handle = packet.field(0);
-        ServerJob job = jobs.get(Bytes.key(handle));
+        byte[] body = PacketAccess.body(packet);
+        int handleEnd = type.requiredSeparators() == 0 ? body.length : indexOfNul(body, 0);
+        if (handleEnd < 0) {
+            packet.field(0); // not from the decoder: throws its InvalidDataException
+        }
+        ServerJob job = jobs.find(body, 0, handleEnd);
         if (job == null || job.state != ServerJob.State.RUNNING || job.worker != peer) {
-            error(peer, "JOB_NOT_FOUND", jobNotFoundText(type) + ": " + Bytes.display(Bytes.key(handle))
+            error(peer, "JOB_NOT_FOUND", jobNotFoundText(type) + ": " + Bytes.display(Bytes.key(packet.field(0)))
                     + (job == null ? " is not a job on this server" : " is not assigned to this connection"));
             return;
         }
-        Packet forward = packet.withMagic(Magic.RES);
+        Forward forward = new Forward(packet);
         boolean observe = hasListeners();
         switch (type) {
             case WORK_STATUS:
@@ -678,44 +763,49 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                 job.denominator = Bytes.key(packet.field(2));
                 sendToListeners(job, forward);
                 if (observe) {
-                    emit(new ServerEvent.WorkStatus(job.handle, Bytes.display(job.numerator),
+                    emit(new ServerEvent.WorkStatus(job.handle(), Bytes.display(job.numerator),
                             Bytes.display(job.denominator)));
                 }
                 break;
             case WORK_DATA:
                 sendToListeners(job, forward);
                 if (observe) {
-                    emit(new ServerEvent.WorkData(job.handle, packet.data()));
+                    emit(new ServerEvent.WorkData(job.handle(), packet.data()));
                 }
                 break;
             case WORK_WARNING:
                 sendToListeners(job, forward);
                 if (observe) {
-                    emit(new ServerEvent.WorkWarning(job.handle, packet.data()));
+                    emit(new ServerEvent.WorkWarning(job.handle(), packet.data()));
                 }
                 break;
             case WORK_COMPLETE:
                 sendToListeners(job, forward);
                 if (observe) {
-                    emit(new ServerEvent.JobCompleted(job.handle, packet.data()));
+                    emit(new ServerEvent.JobCompleted(job.handle(), packet.data()));
                 }
                 finish(job);
                 break;
             case WORK_FAIL:
                 sendToListeners(job, forward);
                 if (observe) {
-                    emit(new ServerEvent.JobFailed(job.handle, "worker sent WORK_FAIL"));
+                    emit(new ServerEvent.JobFailed(job.handle(), "worker sent WORK_FAIL"));
                 }
                 finish(job);
                 break;
             case WORK_EXCEPTION:
                 boolean toAll = config.exceptionForwarding() == ExceptionForwarding.ALL_CLIENTS;
-                Packet fail = toAll ? null : Packet.response(PacketType.WORK_FAIL, job.handleBytes);
-                for (Peer listener : job.listeners) {
-                    listener.connection.send(toAll || listener.exceptions ? forward : fail);
+                Packet fail = toAll ? null : Packet.response(PacketType.WORK_FAIL, job.handleBytes());
+                for (int i = 0; i < job.listenerCount(); i++) {
+                    Peer listener = job.listener(i);
+                    if (toAll || listener.exceptions) {
+                        forward.sendTo(listener);
+                    } else {
+                        listener.connection.send(fail);
+                    }
                 }
                 if (observe) {
-                    emit(new ServerEvent.JobException(job.handle, packet.data()));
+                    emit(new ServerEvent.JobException(job.handle(), packet.data()));
                 }
                 finish(job);
                 break;
@@ -738,8 +828,46 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void sendToListeners(ServerJob job, Packet packet) {
-        for (Peer listener : job.listeners) {
-            listener.connection.send(packet);
+        for (int i = 0; i < job.listenerCount(); i++) {
+            job.listener(i).connection.send(packet);
+        }
+    }
+
+    private static void sendToListeners(ServerJob job, Forward forward) {
+        for (int i = 0; i < job.listenerCount(); i++) {
+            forward.sendTo(job.listener(i));
+        }
+    }
+
+    /**
+     * A worker's WORK_* packet passed on to clients under RES magic. A small body is copied once
+     * into a whole frame (one array however many clients get it); a large one is sent as a packet
+     * sharing the received body, so a 16 MiB result is never copied.
+     */
+    private static final class Forward {
+        private static final int COPY_LIMIT = 4096;
+        private final Packet packet;
+        private byte[] frame;
+        private Packet large;
+
+        Forward(Packet packet) {
+            this.packet = packet;
+        }
+
+        void sendTo(Peer listener) {
+            byte[] body = PacketAccess.body(packet);
+            if (body.length <= COPY_LIMIT) {
+                if (frame == null) {
+                    frame = Frames.header(packet.type(), body.length);
+                    Frames.put(frame, Packet.HEADER_LENGTH, body);
+                }
+                listener.connection.sendBytes(frame);
+            } else {
+                if (large == null) {
+                    large = packet.withMagic(Magic.RES);
+                }
+                listener.connection.send(large);
+            }
         }
     }
 
@@ -753,14 +881,14 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private void forget(ServerJob job) {
         job.state = ServerJob.State.DONE;
         job.cancelTimer();
-        jobs.remove(job.handle);
-        if (job.uniqueKey != null && job.function.byUnique.get(job.uniqueKey) == job) {
-            job.function.byUnique.remove(job.uniqueKey);
+        jobs.remove(job);
+        if (job.uniqueKey() != null) {
+            job.function.byUnique.remove(job);
         }
-        for (Peer listener : job.listeners) {
-            listener.waitingFor.remove(job);
+        for (int i = 0; i < job.listenerCount(); i++) {
+            job.listener(i).waitingFor.remove(job);
         }
-        job.listeners.clear();
+        job.clearListeners();
     }
 
     /** Takes a queued or held job away; its clients get WORK_FAIL when {@code tellClients}. */
@@ -773,10 +901,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             throw new IllegalStateException(job + " is not waiting");
         }
         if (tellClients) {
-            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes));
+            sendToListeners(job, Packet.response(PacketType.WORK_FAIL, job.handleBytes()));
         }
         if (hasListeners()) {
-            emit(new ServerEvent.JobCancelled(job.handle, reason));
+            emit(new ServerEvent.JobCancelled(job.handle(), reason));
         }
         forget(job);
     }
@@ -797,7 +925,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             error(peer, "INVALID_ARGUMENTS", "GET_STATUS handle contains a NUL byte; no job has such a handle");
             return;
         }
-        ServerJob job = jobs.get(Bytes.key(handle));
+        ServerJob job = jobs.find(handle);
         peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
                 Bytes.fromKey(job == null ? "0" : job.numerator), Bytes.fromKey(job == null ? "0" : job.denominator)));
@@ -810,10 +938,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             return;
         }
         // gearmand searches across all functions and takes the first match.
-        String key = Bytes.key(unique);
         ServerJob job = null;
         for (FunctionEntry f : functions.values()) {
-            job = f.byUnique.get(key);
+            job = f.byUnique.get(unique);
             if (job != null) {
                 break;
             }
@@ -821,7 +948,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         peer.connection.send(Packet.response(PacketType.STATUS_RES_UNIQUE, unique, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
                 Bytes.fromKey(job == null ? "0" : job.numerator), Bytes.fromKey(job == null ? "0" : job.denominator),
-                ascii(job == null ? 0 : job.listeners.size())));
+                ascii(job == null ? 0 : job.listenerCount())));
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -877,16 +1004,32 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
      * being stored; the connection goes on. Tabs and spaces stay allowed, as in gearmand.
      */
     private boolean nameFitsAdminLines(Peer peer, String what, byte[] value, String consequence) {
-        for (int i = 0; i < value.length; i++) {
+        return nameFitsAdminLines(peer, null, what, value, 0, value.length, consequence);
+    }
+
+    /** The same for {@code value[from, to)}; the text names {@code type} (when not null) before {@code what}. */
+    private boolean nameFitsAdminLines(Peer peer, PacketType type, String what, byte[] value, int from, int to,
+            String consequence) {
+        for (int i = from; i < to; i++) {
             byte b = value[i];
             if (b == '\n' || b == '\r' || b == 0) {
                 String which = b == '\n' ? "a line feed (\\n)" : b == '\r' ? "a carriage return (\\r)" : "a NUL byte";
-                error(peer, "INVALID_ARGUMENTS", what + " contains " + which + " at byte " + i
-                        + "; admin replies list it on one line, so it is refused; " + consequence);
+                error(peer, "INVALID_ARGUMENTS", (type == null ? "" : type.toString()) + what + " contains " + which
+                        + " at byte " + (i - from) + "; admin replies list it on one line, so it is refused; "
+                        + consequence);
                 return false;
             }
         }
         return true;
+    }
+
+    private static int indexOfNul(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean containsNul(byte[] field) {

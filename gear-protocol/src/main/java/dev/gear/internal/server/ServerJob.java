@@ -6,53 +6,173 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A job held by the server. Loop thread only. */
+/**
+ * A job held by the server. Loop thread only.
+ *
+ * <p>Kept small because a server may hold millions of queued jobs (see docs/server.md, "Memory per
+ * job"): the handle is a prefix shared by every job of the submitting connection plus a number,
+ * its bytes and text are made when needed; the listener list exists only for foreground jobs; the
+ * submitter's address and client id are references to the connection's own objects; the unique
+ * key is the unique or data array itself.
+ */
 final class ServerJob {
     enum State { DELAYED, QUEUED, RUNNING, DONE }
 
-    final String handle;
-    final byte[] handleBytes;
+    static final byte[] NO_BYTES = new byte[0];
+    /** gearmand's status before any WORK_STATUS. */
+    static final String ZERO = "0";
+
+    /** {@code H:<ip>:} or the configured prefix and {@code :}, shared by the submitter's jobs. */
+    final byte[] handlePrefix;
+    /** The handle's number, unique on the server; {@link JobTable}'s key. */
+    final long number;
     final FunctionEntry function;
     final byte[] unique;
-    /** The coalescing key within the function, or {@code null} when the job never coalesces. */
-    final String uniqueKey;
     final byte[] data;
-    final Precedence precedence;
-    final boolean background;
     /** The reducer of a SUBMIT_REDUCE_JOB*, else {@code null}. */
     final byte[] reducer;
     final InetSocketAddress submitterAddress;
     final String submitterClientId;
-    /** Foreground submissions waiting for results; a connection that submitted twice is here twice. */
-    final List<Peer> listeners = new ArrayList<>(1);
+    /** HIGH 0, NORMAL 1, LOW 2 (see {@link FunctionEntry#rank}). */
+    final byte rank;
+    final boolean background;
+    /** A background submission was coalesced into this job, so it must survive its clients. */
+    boolean backgroundAttached;
+    /**
+     * Foreground submissions waiting for results: null for none, the {@link Peer} itself for one
+     * (the usual case, no list), an {@code ArrayList<Peer>} for more; a connection that submitted
+     * twice is here twice.
+     */
+    private Object listeners;
 
     State state;
     /** Global order of entering the queue: the dispatcher picks the lowest among a worker's functions. */
     long sequence;
-    /** A background submission was coalesced into this job, so it must survive its clients. */
-    boolean backgroundAttached;
     Peer worker;
     int retries;
-    String numerator = "0";
-    String denominator = "0";
+    String numerator = ZERO;
+    String denominator = ZERO;
     /** Epoch millis before which an epoch job is held, or 0. */
     long notBeforeMillis;
     /** The epoch release or CAN_DO_TIMEOUT timer, if any. */
     Cancellable timer;
 
-    ServerJob(String handle, FunctionEntry function, byte[] unique, String uniqueKey, byte[] data,
+    ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] data,
             Precedence precedence, boolean background, byte[] reducer, Peer submitter) {
-        this.handle = handle;
-        this.handleBytes = Bytes.fromKey(handle);
+        this(handlePrefix, number, function, unique, data, precedence, background, reducer, submitter.remoteAddress(),
+                submitter.clientId);
+    }
+
+    ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] data,
+            Precedence precedence, boolean background, byte[] reducer, InetSocketAddress submitterAddress,
+            String submitterClientId) {
+        this.handlePrefix = handlePrefix;
+        this.number = number;
         this.function = function;
-        this.unique = unique;
-        this.uniqueKey = uniqueKey;
-        this.data = data;
-        this.precedence = precedence;
+        this.unique = unique.length == 0 ? NO_BYTES : unique;
+        this.data = data.length == 0 ? NO_BYTES : data;
+        this.rank = (byte) FunctionEntry.rank(precedence);
         this.background = background;
         this.reducer = reducer;
-        this.submitterAddress = submitter.remoteAddress();
-        this.submitterClientId = submitter.clientId;
+        this.submitterAddress = submitterAddress;
+        this.submitterClientId = submitterClientId;
+    }
+
+    Precedence precedence() {
+        return FunctionEntry.BY_RANK[rank];
+    }
+
+    /** The handle's bytes, as sent in JOB_CREATED and JOB_ASSIGN. */
+    byte[] handleBytes() {
+        byte[] out = new byte[handleLength()];
+        writeHandle(out, 0);
+        return out;
+    }
+
+    int handleLength() {
+        return handlePrefix.length + digits(number);
+    }
+
+    /** Writes the handle at {@code at}; returns the position after it. */
+    int writeHandle(byte[] out, int at) {
+        System.arraycopy(handlePrefix, 0, out, at, handlePrefix.length);
+        int end = at + handlePrefix.length + digits(number);
+        long n = number;
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n != 0);
+        return end;
+    }
+
+    /** The handle as text (each byte one char, as the handle is matched on the wire). */
+    String handle() {
+        return Bytes.key(handlePrefix) + number;
+    }
+
+    static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    /**
+     * The coalescing key within the function: the unique, or the data for unique {@code -}
+     * (gearmand's "the payload is the unique"); {@code null} when the unique is empty (never
+     * coalesces).
+     */
+    byte[] uniqueKey() {
+        return uniqueKeyOf(unique, data);
+    }
+
+    static byte[] uniqueKeyOf(byte[] unique, byte[] data) {
+        return unique.length == 0 ? null : unique.length == 1 && unique[0] == '-' ? data : unique;
+    }
+
+    int listenerCount() {
+        return listeners == null ? 0 : listeners instanceof Peer ? 1 : list().size();
+    }
+
+    /** Listener {@code i}, {@code 0 <= i < listenerCount()}. */
+    Peer listener(int i) {
+        return listeners instanceof Peer ? (Peer) listeners : list().get(i);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Peer> list() {
+        return (List<Peer>) listeners;
+    }
+
+    void addListener(Peer peer) {
+        if (listeners == null) {
+            listeners = peer;
+        } else if (listeners instanceof Peer) {
+            List<Peer> list = new ArrayList<>(2);
+            list.add((Peer) listeners);
+            list.add(peer);
+            listeners = list;
+        } else {
+            list().add(peer);
+        }
+    }
+
+    /** Removes every entry of {@code peer}. */
+    void removeListener(Peer peer) {
+        if (listeners == peer) {
+            listeners = null;
+        } else if (listeners != null && !(listeners instanceof Peer)) {
+            List<Peer> list = list();
+            list.removeIf(l -> l == peer);
+            listeners = list.isEmpty() ? null : list.size() == 1 ? list.get(0) : list;
+        }
+    }
+
+    void clearListeners() {
+        listeners = null;
     }
 
     /** Whether the job must be kept even when no foreground client waits for it. */
@@ -69,6 +189,6 @@ final class ServerJob {
 
     @Override
     public String toString() {
-        return handle + "(" + function.displayName() + ", " + state + ")";
+        return handle() + "(" + function.displayName() + ", " + state + ")";
     }
 }

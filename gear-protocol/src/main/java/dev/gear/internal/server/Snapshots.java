@@ -29,15 +29,16 @@ final class Snapshots {
             queued.sort(Comparator.comparingLong(j -> j.sequence));
             queued.forEach(j -> jobs.add(job(j)));
         }
-        core.jobs.values().stream().filter(j -> j.state == ServerJob.State.DELAYED)
+        List<ServerJob> all = List.of(core.jobs.oldestFirst());
+        all.stream().filter(j -> j.state == ServerJob.State.DELAYED)
                 .sorted(Comparator.comparingLong(j -> j.notBeforeMillis)).forEach(j -> jobs.add(job(j)));
-        core.jobs.values().stream().filter(j -> j.state == ServerJob.State.RUNNING).forEach(j -> jobs.add(job(j)));
+        all.stream().filter(j -> j.state == ServerJob.State.RUNNING).forEach(j -> jobs.add(job(j)));
         List<ConnectionSnapshot> connections = new ArrayList<>();
         for (Peer p : core.peers()) {
             List<String> names = new ArrayList<>();
             p.functions.keySet().forEach(f -> names.add(f.displayName()));
             List<String> running = new ArrayList<>();
-            p.running.forEach(j -> running.add(j.handle));
+            p.running.forEach(j -> running.add(j.handle()));
             connections.add(new ConnectionSnapshot(p.id, p.remoteAddress(), p.clientId, p.subject, names, p.sleeping,
                     running, p.exceptions));
         }
@@ -53,9 +54,9 @@ final class Snapshots {
     private static JobSnapshot job(ServerJob j) {
         JobSnapshot.State state = j.state == ServerJob.State.RUNNING ? JobSnapshot.State.RUNNING
                 : j.state == ServerJob.State.DELAYED ? JobSnapshot.State.DELAYED : JobSnapshot.State.QUEUED;
-        return new JobSnapshot(j.handle, j.function.displayName(), new String(j.unique, StandardCharsets.UTF_8),
-                j.data, j.precedence, j.background, state, j.submitterAddress, j.submitterClientId,
-                j.worker == null ? null : j.worker.id, j.retries, j.listeners.size(),
+        return new JobSnapshot(j.handle(), j.function.displayName(), new String(j.unique, StandardCharsets.UTF_8),
+                j.data, j.precedence(), j.background, state, j.submitterAddress, j.submitterClientId,
+                j.worker == null ? null : j.worker.id, j.retries, j.listenerCount(),
                 j.notBeforeMillis > 0 ? Instant.ofEpochMilli(j.notBeforeMillis) : null,
                 Bytes.display(j.numerator), Bytes.display(j.denominator));
     }

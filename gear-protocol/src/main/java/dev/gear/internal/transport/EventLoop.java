@@ -12,7 +12,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -22,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +34,27 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
 
+    static final int WRITE_BUFFER_SIZE = 128 * 1024;
+    /** Accepts per ready listener per turn: drains a burst without starving established peers. */
+    private static final int ACCEPTS_PER_TURN = 256;
+
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private final Set<NioConnection> dirty = new LinkedHashSet<>();
+    /** Connections with output queued this turn, each once (its {@code dirty} flag says so). */
+    private final ArrayList<NioConnection> dirty = new ArrayList<>();
     private final Set<NioConnection> connections = new LinkedHashSet<>();
     private final List<Listener> listeners = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    /**
+     * Where queued output is encoded just before a write (and plaintext staged before a TLS wrap).
+     * Direct, so the socket write copies nothing more; one per loop, reused by every connection.
+     */
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+    /** Handles one ready key; made once so that selecting allocates no iterator or lambda per turn. */
+    private final Consumer<SelectionKey> keyHandler = this::processKey;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean running = true;
     private long timerSequence;
@@ -242,13 +254,20 @@ public final class EventLoop implements AutoCloseable {
         return readBuffer;
     }
 
+    /** The loop's write buffer, free to use for one flush at a time. */
+    ByteBuffer writeBuffer() {
+        return writeBuffer;
+    }
+
     void markDirty(NioConnection connection) {
-        dirty.add(connection);
+        if (!connection.dirty) {
+            connection.dirty = true;
+            dirty.add(connection);
+        }
     }
 
     void forget(NioConnection connection) {
-        connections.remove(connection);
-        dirty.remove(connection);
+        connections.remove(connection); // a closed connection left in dirty is skipped by its flush()
     }
 
     /** Number of open connections (loop thread). */
@@ -289,14 +308,13 @@ public final class EventLoop implements AutoCloseable {
                 long timeoutMillis = millisToNextTimer();
                 flushDirty();
                 if (!tasks.isEmpty()) {
-                    selector.selectNow();
+                    selector.selectNow(keyHandler);
                 } else if (timeoutMillis < 0) {
-                    selector.select();
+                    selector.select(keyHandler);
                 } else {
-                    selector.select(Math.max(1, timeoutMillis));
+                    selector.select(keyHandler, Math.max(1, timeoutMillis));
                 }
                 wakeupPending.set(false);
-                processKeys();
                 runTimers();
                 flushDirty();
             }
@@ -307,40 +325,36 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void processKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Object att = key.attachment();
-            try {
-                if (!key.isValid()) {
-                    continue;
+    private void processKey(SelectionKey key) {
+        Object att = key.attachment();
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (att instanceof NioConnection) {
+                NioConnection connection = (NioConnection) att;
+                int ready = key.readyOps();
+                if ((ready & SelectionKey.OP_READ) != 0) {
+                    connection.onReadable(readBuffer);
                 }
-                if (att instanceof AcceptAttachment) {
-                    accept((AcceptAttachment) att);
-                } else if (att instanceof PendingConnect) {
-                    finishConnect((PendingConnect) att, key);
-                } else if (att instanceof NioConnection) {
-                    NioConnection connection = (NioConnection) att;
-                    if (key.isReadable()) {
-                        connection.onReadable(readBuffer);
-                    }
-                    if (key.isValid() && key.isWritable()) {
-                        connection.flush();
-                    }
+                if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+                    connection.flush();
                 }
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure handling {}", att, e);
-                if (att instanceof NioConnection) {
-                    ((NioConnection) att).close("internal error: " + e);
-                }
+            } else if (att instanceof AcceptAttachment) {
+                accept((AcceptAttachment) att);
+            } else if (att instanceof PendingConnect) {
+                finishConnect((PendingConnect) att, key);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure handling {}", att, e);
+            if (att instanceof NioConnection) {
+                ((NioConnection) att).close("internal error: " + e);
             }
         }
     }
 
     private void accept(AcceptAttachment att) {
-        for (int i = 0; i < 64 && !att.listener.isPaused(); i++) {
+        for (int i = 0; i < ACCEPTS_PER_TURN && !att.listener.isPaused(); i++) {
             SocketChannel channel;
             try {
                 channel = att.listener.channel().accept();
@@ -410,13 +424,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void flushDirty() {
-        while (!dirty.isEmpty()) {
-            List<NioConnection> batch = new ArrayList<>(dirty);
-            dirty.clear();
-            for (NioConnection connection : batch) {
-                connection.flush();
-            }
+        // Indexed, not iterated: a flush that closes a connection may queue output on others,
+        // which then join the end of this same list.
+        for (int i = 0; i < dirty.size(); i++) {
+            NioConnection connection = dirty.get(i);
+            connection.dirty = false;
+            connection.flush();
         }
+        dirty.clear();
     }
 
     private void shutdown() {

@@ -5,14 +5,12 @@ import dev.gear.Packet;
 import dev.gear.internal.codec.DecodeError;
 import dev.gear.internal.codec.DecodeListener;
 import dev.gear.internal.codec.FrameDecoder;
-import dev.gear.internal.codec.PacketAccess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NioConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NioConnection.class);
-    private static final int MAX_BUFFERS_PER_WRITE = 64;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -37,7 +34,7 @@ public final class NioConnection {
     private final InetSocketAddress local;
     private final FrameDecoder decoder;
     private final long maxQueuedOutput;
-    final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    final OutputQueue output = new OutputQueue();
     private final DecodeListener decodeListener = new Dispatch();
     /** Null for a plain connection. */
     private final TlsTransport tls;
@@ -45,7 +42,8 @@ public final class NioConnection {
     private final CompletableFuture<NioConnection> openFuture;
     private SelectionKey key;
     private ConnectionHandler handler;
-    private long queuedBytes;
+    /** Whether this connection is in the loop's list of connections to flush this turn. */
+    boolean dirty;
     private boolean readPaused;
     private boolean closing;
     private boolean closed;
@@ -146,7 +144,7 @@ public final class NioConnection {
 
     /** Bytes queued and not yet written. */
     public long queuedBytes() {
-        return queuedBytes;
+        return output.bytes();
     }
 
     /** Queues a packet; it goes out with everything else queued during this loop turn. */
@@ -154,12 +152,8 @@ public final class NioConnection {
         if (!isOpen()) {
             return;
         }
-        ByteBuffer header = ByteBuffer.allocate(Packet.HEADER_LENGTH);
-        header.put(packet.magic().bytes()).putInt(packet.type().code()).putInt(packet.bodyLength()).flip();
-        enqueue(header);
-        if (packet.bodyLength() > 0) {
-            enqueue(ByteBuffer.wrap(PacketAccess.body(packet)));
-        }
+        output.add(packet); // encoded at flush time, straight into the loop's write buffer
+        queued();
     }
 
     /** Queues a text line; {@code line} must carry its own line end. */
@@ -170,19 +164,13 @@ public final class NioConnection {
     /** Queues raw bytes (fault injection, admin replies). */
     public void sendBytes(byte[] bytes) {
         if (isOpen() && bytes.length > 0) {
-            enqueue(ByteBuffer.wrap(bytes));
+            output.add(bytes);
+            queued();
         }
     }
 
-    /** Bytes that left the output queue (written, or encrypted into the TLS buffer). */
-    void consumed(long bytes) {
-        queuedBytes -= bytes;
-    }
-
-    private void enqueue(ByteBuffer buffer) {
-        output.add(buffer);
-        queuedBytes += buffer.remaining();
-        if (queuedBytes > maxQueuedOutput) {
+    private void queued() {
+        if (output.bytes() > maxQueuedOutput) {
             // A peer that does not read must not make us buffer without bound.
             close("slow reader: more than " + maxQueuedOutput + " bytes of output queued");
             return;
@@ -221,7 +209,6 @@ public final class NioConnection {
         closed = true;
         closing = false;
         output.clear();
-        queuedBytes = 0;
         if (key != null) {
             key.cancel();
         }
@@ -278,9 +265,10 @@ public final class NioConnection {
             if (n == 0) {
                 return;
             }
+            boolean full = !scratch.hasRemaining();
             scratch.flip();
-            if (!deliver(scratch)) {
-                return;
+            if (!deliver(scratch) || !full) {
+                return; // a read that did not fill the buffer drained the socket: no EAGAIN read
             }
         }
     }
@@ -294,7 +282,13 @@ public final class NioConnection {
         return !closed && !closing;
     }
 
-    /** Writes as much as the socket takes; called by the loop at the end of a turn or on OP_WRITE. */
+    /**
+     * Writes as much as the socket takes; called by the loop at the end of a turn or on OP_WRITE.
+     * Queued packets are encoded into the loop's direct write buffer and leave in one
+     * {@code write} per buffer-full (the JDK would otherwise copy every heap buffer of a gathering
+     * write into a temporary direct buffer of its own). Only what the socket took is consumed, so
+     * a partial write resumes from the exact byte next time.
+     */
     void flush() {
         if (closed) {
             return;
@@ -303,27 +297,21 @@ public final class NioConnection {
             tls.flush();
             return;
         }
-        ByteBuffer[] batch = new ByteBuffer[Math.min(output.size(), MAX_BUFFERS_PER_WRITE)];
+        ByteBuffer buffer = loop.writeBuffer();
         while (!output.isEmpty()) {
-            int count = 0;
-            for (ByteBuffer b : output) {
-                if (count == batch.length) {
-                    break;
-                }
-                batch[count++] = b;
-            }
-            long written;
+            buffer.clear();
+            output.copyTo(buffer);
+            buffer.flip();
+            int attempted = buffer.remaining();
+            int written;
             try {
-                written = channel.write(batch, 0, count);
+                written = channel.write(buffer);
             } catch (IOException e) {
                 close("write failed: " + e.getMessage());
                 return;
             }
-            queuedBytes -= written;
-            while (!output.isEmpty() && !output.peekFirst().hasRemaining()) {
-                output.pollFirst();
-            }
-            if (written == 0 || (count > 0 && batch[count - 1].hasRemaining())) {
+            output.consume(written);
+            if (written < attempted) {
                 break; // socket buffer full: wait for OP_WRITE
             }
         }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 final class TlsTransport {
     private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int MAX_BUFFERS_PER_WRAP = 64;
+    /** Plaintext per record (TLS's maximum fragment): staged per wrap, so nothing is copied twice. */
+    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
     private static final int RECORDS_PER_WRITE = 4;
     private static final byte HANDSHAKE_RECORD = 0x16;
     private static final byte ALERT_RECORD = 0x15;
@@ -46,7 +47,6 @@ final class TlsTransport {
     private final SSLEngine engine;
     private final boolean clientMode;
     private final Duration handshakeTimeout;
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_BUFFERS_PER_WRAP];
     private ByteBuffer netIn;
     private ByteBuffer netOut;
     private boolean started;
@@ -179,7 +179,11 @@ final class TlsTransport {
             if (!sawFirstByte && !checkFirstByte()) {
                 return;
             }
+            boolean full = !netIn.hasRemaining();
             pump(scratch);
+            if (!full) {
+                return; // the socket is drained: no read that would only say EAGAIN
+            }
         }
     }
 
@@ -375,34 +379,32 @@ final class TlsTransport {
         return true;
     }
 
-    /** Encrypts queued output; false when the socket is full and output remains. */
+    /**
+     * Encrypts queued output; false when the socket is full and output remains. Each record's
+     * plaintext is encoded from the queue into the loop's direct write buffer and wrapped from
+     * there; only what the engine took is consumed.
+     */
     private boolean wrapOutput() throws IOException {
-        while (!connection.output.isEmpty() && !connection.isClosed()) {
+        OutputQueue output = connection.output;
+        ByteBuffer plain = connection.loop().writeBuffer();
+        while (!output.isEmpty() && !connection.isClosed()) {
             if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
                 return true; // a post-handshake message (key update, ticket) goes first; pump comes back
             }
             if (!ensureRoom()) {
                 return false;
             }
-            int count = 0;
-            for (ByteBuffer b : connection.output) {
-                if (count == batch.length) {
-                    break;
-                }
-                batch[count++] = b;
-            }
+            plain.clear().limit(Math.min(plain.capacity(), MAX_RECORD_PLAINTEXT));
+            output.copyTo(plain);
+            plain.flip();
             netOut.compact();
             SSLEngineResult result;
             try {
-                result = engine.wrap(batch, 0, count, netOut);
+                result = engine.wrap(plain, netOut);
             } finally {
                 netOut.flip();
-                java.util.Arrays.fill(batch, 0, count, null);
             }
-            connection.consumed(result.bytesConsumed());
-            while (!connection.output.isEmpty() && !connection.output.peekFirst().hasRemaining()) {
-                connection.output.pollFirst();
-            }
+            output.consume(result.bytesConsumed());
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("TLS session closed");
             }

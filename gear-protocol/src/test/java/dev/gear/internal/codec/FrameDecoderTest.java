@@ -66,6 +66,39 @@ class FrameDecoderTest {
         assertThat(listener.frames).isEqualTo(SEQUENCE);
     }
 
+    /**
+     * Direct buffers (what the transport reads into) and either byte order decode the same: the
+     * header fast path reads ints from the buffer only when its order is the wire's.
+     */
+    @Test
+    void decodesFromDirectBuffersOfEitherByteOrder() {
+        byte[] wire = encode(SEQUENCE);
+        for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN)) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(wire.length).order(order);
+            direct.put(wire).flip();
+            FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+            RecordingListener listener = new RecordingListener();
+            decoder.decode(direct, listener);
+            assertThat(listener.frames).as("%s", order).isEqualTo(SEQUENCE);
+        }
+    }
+
+    /** Invalid magic is named the same whether the header arrived whole or byte by byte. */
+    @Test
+    void invalidMagicIsNamedTheSameWholeOrSplit() {
+        byte[] bad = ByteBuffer.allocate(12).put(new byte[] {0, 'R', 'E', 'X'}).putInt(16).putInt(0).array();
+        RecordingListener whole = new RecordingListener();
+        new FrameDecoder(MAX, 4096).decode(ByteBuffer.wrap(bad), whole);
+        RecordingListener split = new RecordingListener();
+        FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+        for (byte b : bad) {
+            decoder.decode(ByteBuffer.wrap(new byte[] {b}), split);
+        }
+        assertThat(whole.errors).singleElement().satisfies(e -> assertThat(e.message())
+                .isEqualTo("Packet magic must be \\0REQ or \\0RES, got \\x00REX; framing is lost"));
+        assertThat(split.errors).isEqualTo(whole.errors);
+    }
+
     @Test
     void splitsFieldsByTypeNotByNul() {
         Packet submit = (Packet) SEQUENCE.get(0);

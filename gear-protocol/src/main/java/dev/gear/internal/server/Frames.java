@@ -1,0 +1,39 @@
+package dev.gear.internal.server;
+
+import dev.gear.Packet;
+import dev.gear.PacketType;
+
+/**
+ * Responses built as one array, header and body, and queued with
+ * {@link dev.gear.internal.transport.NioConnection#sendBytes}: for the small, frequent replies
+ * (JOB_CREATED, JOB_ASSIGN, forwarded WORK_*) that is one allocation instead of a Packet, its body
+ * and two buffers. The bytes are exactly what {@link Packet#writeTo} would produce.
+ */
+final class Frames {
+    private Frames() {
+    }
+
+    /** A zeroed frame of {@code bodyLength} body bytes with its RES header written. */
+    static byte[] header(PacketType type, int bodyLength) {
+        byte[] frame = new byte[Packet.HEADER_LENGTH + bodyLength];
+        frame[1] = 'R';
+        frame[2] = 'E';
+        frame[3] = 'S';
+        putInt(frame, 4, type.code());
+        putInt(frame, 8, bodyLength);
+        return frame;
+    }
+
+    /** Copies {@code bytes} to {@code at}; returns the position after them. */
+    static int put(byte[] frame, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, frame, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    private static void putInt(byte[] frame, int at, int value) {
+        frame[at] = (byte) (value >>> 24);
+        frame[at + 1] = (byte) (value >>> 16);
+        frame[at + 2] = (byte) (value >>> 8);
+        frame[at + 3] = (byte) value;
+    }
+}
