@@ -125,7 +125,7 @@ public final class Server implements AutoCloseable {
         SocketSettings settings = new SocketSettings(options.keepalive, options.keepaliveIdle,
                 options.keepaliveInterval, options.keepaliveCount);
         ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize, options.maxAdminLineLength,
-                options.maxQueuedOutput);
+                options.maxQueuedOutput, options.incompleteFrameTimeout, options.maxConnections);
         TlsSettings tls = options.sslContext == null ? null
                 : TlsSettings.of(options.sslContext).withHandshakeTimeout(options.tlsHandshakeTimeout);
         int port = options.port;
@@ -316,7 +316,8 @@ public final class Server implements AutoCloseable {
      * Options of a {@link Server}. Defaults: gear's port 4730 on every local address, 64 MiB
      * packets, 8 KiB admin lines, 256 MiB of output queued per connection, unique ids up to 64
      * bytes, {@link WorkerLossPolicy#DEFAULT}, {@link ExceptionForwarding#ALL_CLIENTS}, listen
-     * backlog 1024, no TCP keepalive.
+     * backlog 1024, no TCP keepalive, at most 10 000 connections, 60 s to finish a started frame.
+     * {@code docs/server.md} ("Limits") lists every limit.
      */
     public static final class Builder {
         private int port = 4730;
@@ -326,6 +327,8 @@ public final class Server implements AutoCloseable {
         private long maxQueuedOutput = ConnectionLimits.DEFAULTS.maxQueuedOutput();
         private int maxUniqueLength = 64;
         private int backlog = 1024;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration incompleteFrameTimeout = DEFAULT_INCOMPLETE_FRAME_TIMEOUT;
         private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
         private ExceptionForwarding exceptionForwarding = ExceptionForwarding.ALL_CLIENTS;
         private boolean keepalive;
@@ -341,7 +344,43 @@ public final class Server implements AutoCloseable {
         private int statsdPort = StatsdReporter.DEFAULT_PORT;
         private String statsdPrefix;
 
+        /** Default of {@link #maxConnections(int)}. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+        /** Default of {@link #incompleteFrameTimeout(Duration)}. */
+        public static final Duration DEFAULT_INCOMPLETE_FRAME_TIMEOUT = Duration.ofSeconds(60);
+
         private Builder() {
+        }
+
+        /**
+         * Most connections open at once (default 10 000; 0 for no limit). Beyond it a new
+         * connection is accepted and closed at once, so its peer learns at once instead of waiting
+         * in the backlog, and a warning is logged (at most every 10 s). Keep it below the process's
+         * open-file limit ({@code ulimit -n}).
+         */
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnections must be >= 0 (0: no limit), was " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * How long a peer may leave a packet or admin line unfinished (default 60 s; zero for no
+         * limit): a connection that stops in the middle of a header, body or line for longer
+         * is closed (slowloris). The clock restarts whenever a frame completes, so a steady stream
+         * of large packets is never cut; connections idle between frames are never closed, as
+         * Gearman workers and clients idle legitimately. The same bound applies to a connection the
+         * server is closing whose peer does not take its last output.
+         */
+        public Builder incompleteFrameTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("incompleteFrameTimeout must not be negative, was " + timeout);
+            }
+            this.incompleteFrameTimeout = timeout;
+            return this;
         }
 
         /**
@@ -544,6 +583,8 @@ public final class Server implements AutoCloseable {
             b.maxQueuedOutput = maxQueuedOutput;
             b.maxUniqueLength = maxUniqueLength;
             b.backlog = backlog;
+            b.maxConnections = maxConnections;
+            b.incompleteFrameTimeout = incompleteFrameTimeout;
             b.workerLossPolicy = workerLossPolicy;
             b.exceptionForwarding = exceptionForwarding;
             b.keepalive = keepalive;

@@ -178,6 +178,9 @@ class AdminCommandsTest {
         assertThat(admin.admin("frob nicate")).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+command:+frob\n");
         assertThat(admin.admin("")).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+command\n");
         assertThat(admin.admin(" status")).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+command\n");
+        // Only spaces: no words at all, answered like an empty line (this once threw out of the handler).
+        assertThat(admin.admin(" ")).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+command\n");
+        assertThat(admin.admin("   ")).isEqualTo("ERR UNKNOWN_COMMAND Unknown+server+command\n");
         assertThat(admin.admin("shutdown now")).isEqualTo("ERR INVALID_ARGUMENTS usage:+shutdown+[graceful]\n");
         // Binary and text interleave on one connection.
         admin.send(PacketType.ECHO_REQ, "still binary").expect(PacketType.ECHO_RES, "still binary");

@@ -66,6 +66,11 @@ public final class FrameDecoder {
         return state == State.FRAME_START;
     }
 
+    /** Body bytes of the packet in progress still to come (0 between packets): a read-size hint. */
+    public long bodyRemaining() {
+        return state == State.BODY ? bodyLength - bodyFilled : 0;
+    }
+
     /** Bytes buffered for the frame in progress (for limits and diagnostics). */
     public long bufferedBytes() {
         switch (state) {

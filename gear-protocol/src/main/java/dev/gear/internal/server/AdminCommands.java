@@ -24,6 +24,9 @@ final class AdminCommands {
     /** The full reply to {@code line}, line end(s) included. */
     String execute(Peer peer, String line) {
         String[] words = line.split(" +");
+        if (words.length == 0) {
+            return unknown(""); // only spaces: split leaves no word at all; answered like an empty line
+        }
         String command = words[0].toLowerCase(Locale.ROOT);
         switch (command) {
             case "status":

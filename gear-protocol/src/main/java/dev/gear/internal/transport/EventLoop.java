@@ -34,7 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
 
+    static final int READ_BUFFER_SIZE = 64 * 1024;
     static final int WRITE_BUFFER_SIZE = 128 * 1024;
+    /**
+     * Size of the read and write buffers a loop adds, once, when it first moves a body larger than
+     * its usual buffers: a 1 MiB payload then costs a few syscalls each way instead of 16 or more.
+     */
+    static final int LARGE_BUFFER_SIZE = 1024 * 1024;
     /** Accepts per ready listener per turn: drains a burst without starving established peers. */
     private static final int ACCEPTS_PER_TURN = 256;
 
@@ -47,7 +53,9 @@ public final class EventLoop implements AutoCloseable {
     private final ArrayList<NioConnection> dirty = new ArrayList<>();
     private final Set<NioConnection> connections = new LinkedHashSet<>();
     private final List<Listener> listeners = new ArrayList<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private ByteBuffer largeReadBuffer;
+    private ByteBuffer largeWriteBuffer;
     /**
      * Where queued output is encoded just before a write (and plaintext staged before a TLS wrap).
      * Direct, so the socket write copies nothing more; one per loop, reused by every connection.
@@ -58,6 +66,12 @@ public final class EventLoop implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean running = true;
     private long timerSequence;
+    /** Period of the incomplete-frame sweep (0 until a listener with a frame timeout exists). */
+    private long sweepIntervalNanos;
+    private Cancellable sweep;
+    /** Connections refused by {@link ConnectionLimits#maxConnections()} since the last warning. */
+    private long refusedSinceWarning;
+    private long lastRefusalWarning;
 
     /** Creates and starts the loop thread (a daemon thread named {@code threadName}). */
     public EventLoop(String threadName) {
@@ -164,6 +178,10 @@ public final class EventLoop implements AutoCloseable {
                     new AcceptAttachment(listener, settings, limits, tls, acceptor));
             listener.register(key);
             listeners.add(listener);
+            long timeout = limits.incompleteFrameTimeoutNanos();
+            if (timeout > 0) {
+                startSweep(Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 4)));
+            }
             return null;
         }).join();
         return listener;
@@ -249,6 +267,35 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Runs {@link NioConnection#closeIfStalled} over every connection every {@code intervalNanos} (the shortest asked). */
+    private void startSweep(long intervalNanos) {
+        if (sweepIntervalNanos != 0 && sweepIntervalNanos <= intervalNanos) {
+            return;
+        }
+        sweepIntervalNanos = intervalNanos;
+        if (sweep != null) {
+            sweep.cancel();
+        }
+        sweep = schedule(Duration.ofNanos(intervalNanos), this::sweepStalled);
+    }
+
+    private void sweepStalled() {
+        long now = System.nanoTime();
+        List<NioConnection> stalled = null;
+        for (NioConnection c : connections) {
+            if (c.isStalled(now)) {
+                if (stalled == null) {
+                    stalled = new ArrayList<>();
+                }
+                stalled.add(c);
+            }
+        }
+        if (stalled != null) {
+            stalled.forEach(c -> c.closeIfStalled(now));
+        }
+        sweep = schedule(Duration.ofNanos(sweepIntervalNanos), this::sweepStalled);
+    }
+
     /** The loop's receive buffer, free to use between reads (TLS unwraps into it). */
     ByteBuffer scratch() {
         return readBuffer;
@@ -257,6 +304,28 @@ public final class EventLoop implements AutoCloseable {
     /** The loop's write buffer, free to use for one flush at a time. */
     ByteBuffer writeBuffer() {
         return writeBuffer;
+    }
+
+    /** The receive buffer for a read expected to bring {@code wanted} bytes (plain connections). */
+    ByteBuffer readBuffer(long wanted) {
+        if (wanted <= READ_BUFFER_SIZE) {
+            return readBuffer;
+        }
+        if (largeReadBuffer == null) {
+            largeReadBuffer = ByteBuffer.allocateDirect(LARGE_BUFFER_SIZE);
+        }
+        return largeReadBuffer;
+    }
+
+    /** The write buffer for a flush of {@code queued} bytes (plain connections). */
+    ByteBuffer writeBuffer(long queued) {
+        if (queued <= WRITE_BUFFER_SIZE) {
+            return writeBuffer;
+        }
+        if (largeWriteBuffer == null) {
+            largeWriteBuffer = ByteBuffer.allocateDirect(LARGE_BUFFER_SIZE);
+        }
+        return largeWriteBuffer;
     }
 
     void markDirty(NioConnection connection) {
@@ -335,7 +404,7 @@ public final class EventLoop implements AutoCloseable {
                 NioConnection connection = (NioConnection) att;
                 int ready = key.readyOps();
                 if ((ready & SelectionKey.OP_READ) != 0) {
-                    connection.onReadable(readBuffer);
+                    connection.onReadable();
                 }
                 if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
                     connection.flush();
@@ -365,11 +434,17 @@ public final class EventLoop implements AutoCloseable {
             if (channel == null) {
                 return;
             }
+            int max = att.limits.maxConnections();
+            if (max > 0 && connections.size() >= max) {
+                refuse(channel, att, max);
+                continue;
+            }
             try {
                 channel.configureBlocking(false);
                 att.settings.applyTo(channel);
                 NioConnection connection = new NioConnection(this, channel, null, att.limits.newDecoder(),
                         att.limits.maxQueuedOutput(), att.tls, false, null);
+                connection.setIncompleteFrameTimeout(att.limits.incompleteFrameTimeoutNanos());
                 SelectionKey key = channel.register(selector, 0, connection);
                 connection.register(key);
                 connections.add(connection);
@@ -380,6 +455,22 @@ public final class EventLoop implements AutoCloseable {
                 LOG.warn("could not set up an accepted connection: {}", e.toString());
                 closeQuietly(channel);
             }
+        }
+    }
+
+    /**
+     * Over the connection limit: the new connection is closed at once (its peer sees the close; it
+     * does not wait in the backlog holding a socket), with a warning at most every 10 s.
+     */
+    private void refuse(SocketChannel channel, AcceptAttachment att, int max) {
+        closeQuietly(channel);
+        refusedSinceWarning++;
+        long now = System.nanoTime();
+        if (lastRefusalWarning == 0 || now - lastRefusalWarning > TimeUnit.SECONDS.toNanos(10)) {
+            LOG.warn("{} connection(s) to {} refused: {} connections are open, the limit", refusedSinceWarning,
+                    att.listener.address(), max);
+            refusedSinceWarning = 0;
+            lastRefusalWarning = now;
         }
     }
 

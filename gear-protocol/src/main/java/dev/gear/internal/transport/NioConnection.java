@@ -42,6 +42,8 @@ public final class NioConnection {
     private final CompletableFuture<NioConnection> openFuture;
     private SelectionKey key;
     private ConnectionHandler handler;
+    /** Bytes the socket took on the last write if it took less than offered, else 0. */
+    private int lastPartialWrite;
     /** Whether this connection is in the loop's list of connections to flush this turn. */
     boolean dirty;
     private boolean readPaused;
@@ -49,6 +51,13 @@ public final class NioConnection {
     private boolean closed;
     private boolean opened;
     private Object attachment;
+    /** The incomplete-frame timeout (0: none); see {@link #closeIfStalled}. */
+    private long stallTimeoutNanos;
+    /** When the frame in progress (or the closing flush) started waiting; valid while {@link #stalled}. */
+    private long stalledSince;
+    private boolean stalled;
+    /** Set when the decoder completes a frame, so a read that ends mid-frame after progress restarts the clock. */
+    private boolean frameCompleted;
 
     NioConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler, FrameDecoder decoder,
             long maxQueuedOutput) throws IOException {
@@ -111,6 +120,31 @@ public final class NioConnection {
         this.key = key;
     }
 
+    /** Closes this connection once it leaves a frame unfinished, or a closing flush unaccepted, this long. */
+    void setIncompleteFrameTimeout(long nanos) {
+        this.stallTimeoutNanos = nanos;
+    }
+
+    /**
+     * Called by the loop's periodic sweep: closes the connection when it has sat in the middle of a
+     * frame (a slowloris peer: a header or body or line started and never finished), or closing
+     * with output its peer will not take, for longer than the incomplete-frame timeout. Idle
+     * connections between frames are never touched: Gearman workers and clients idle legitimately.
+     */
+    boolean isStalled(long now) {
+        return stallTimeoutNanos > 0 && !closed && stalled && (closing || !readPaused)
+                && now - stalledSince > stallTimeoutNanos;
+    }
+
+    void closeIfStalled(long now) {
+        if (!isStalled(now)) {
+            return;
+        }
+        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos);
+        close(closing ? "closing, but the peer did not take its last output within " + ms + " ms (" + closeReason + ")"
+                : "incomplete frame for more than " + ms + " ms (" + decoder.bufferedBytes() + " bytes of it arrived)");
+    }
+
     /** Replaces the handler (an acceptor sets it once it knows who the peer is). */
     public void setHandler(ConnectionHandler handler) {
         this.handler = handler;
@@ -171,8 +205,16 @@ public final class NioConnection {
 
     private void queued() {
         if (output.bytes() > maxQueuedOutput) {
-            // A peer that does not read must not make us buffer without bound.
-            close("slow reader: more than " + maxQueuedOutput + " bytes of output queued");
+            // A peer that does not read must not make us buffer without bound. The output goes at
+            // once, but the close runs as the loop's next task: send() is called from inside
+            // handlers (the server looping over a job's clients, say), and calling back into the
+            // handler's onClosed from there would change what it is iterating.
+            String reason = "slow reader: more than " + maxQueuedOutput + " bytes of output queued";
+            output.clear();
+            closing = true; // no more input is delivered nor output queued
+            closeReason = reason;
+            updateInterest();
+            loop.execute(() -> close(reason));
             return;
         }
         loop.markDirty(this);
@@ -181,6 +223,9 @@ public final class NioConnection {
     /** Stops or resumes reading (backpressure, fault injection). */
     public void setReadPaused(boolean paused) {
         readPaused = paused;
+        if (!paused && stalled && !closing) {
+            stalledSince = System.nanoTime(); // time we did not read is not the peer's stall
+        }
         updateInterest();
     }
 
@@ -191,6 +236,8 @@ public final class NioConnection {
         }
         closing = true;
         closeReason = reason;
+        stalled = true; // from now on the clock measures the closing flush
+        stalledSince = System.nanoTime();
         if (output.isEmpty() && tls == null) {
             close(reason);
         } else {
@@ -244,12 +291,15 @@ public final class NioConnection {
         close(reason);
     }
 
-    void onReadable(ByteBuffer scratch) {
+    void onReadable() {
         if (tls != null) {
-            tls.onReadable(scratch);
+            tls.onReadable(loop.scratch());
             return;
         }
         for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
+            // A large body in progress is read in large steps (the decoder still grows its
+            // buffer only as bytes arrive).
+            ByteBuffer scratch = loop.readBuffer(decoder.bodyRemaining());
             scratch.clear();
             int n;
             try {
@@ -279,7 +329,21 @@ public final class NioConnection {
         if (decoder.failed() && !closed) {
             closeAfterFlush("framing lost");
         }
+        if (stallTimeoutNanos > 0 && !closing && !closed) {
+            trackIncompleteFrame();
+        }
         return !closed && !closing;
+    }
+
+    /** Starts the stall clock when a read leaves a frame unfinished; progress restarts it, a boundary stops it. */
+    private void trackIncompleteFrame() {
+        if (decoder.atFrameBoundary()) {
+            stalled = false;
+        } else if (!stalled || frameCompleted) {
+            stalled = true;
+            stalledSince = System.nanoTime();
+        }
+        frameCompleted = false;
     }
 
     /**
@@ -297,9 +361,15 @@ public final class NioConnection {
             tls.flush();
             return;
         }
-        ByteBuffer buffer = loop.writeBuffer();
         while (!output.isEmpty()) {
+            ByteBuffer buffer = loop.writeBuffer(output.bytes());
             buffer.clear();
+            if (lastPartialWrite > 0) {
+                // The socket took only this much last time: encode not far beyond it, so a slow
+                // reader does not make us copy a large buffer again and again to write a little.
+                buffer.limit((int) Math.min(buffer.capacity(),
+                        Math.max(EventLoop.WRITE_BUFFER_SIZE, 2L * lastPartialWrite)));
+            }
             output.copyTo(buffer);
             buffer.flip();
             int attempted = buffer.remaining();
@@ -312,8 +382,10 @@ public final class NioConnection {
             }
             output.consume(written);
             if (written < attempted) {
+                lastPartialWrite = Math.max(1, written);
                 break; // socket buffer full: wait for OP_WRITE
             }
+            lastPartialWrite = 0;
         }
         if (output.isEmpty() && closing) {
             close(closeReason);
@@ -379,6 +451,7 @@ public final class NioConnection {
     private final class Dispatch implements DecodeListener {
         @Override
         public void onPacket(Packet packet) {
+            frameCompleted = true;
             if (closed || closing) {
                 return;
             }
@@ -392,6 +465,7 @@ public final class NioConnection {
 
         @Override
         public void onLine(String line) {
+            frameCompleted = true;
             if (closed || closing) {
                 return;
             }
