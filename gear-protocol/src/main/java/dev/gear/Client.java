@@ -42,9 +42,11 @@ import java.nio.charset.StandardCharsets;
  * {@link Builder#requestTimeout(Duration)} (30 s by default).
  */
 public class Client extends BaseClient {
+    private static final byte[] EMPTY = new byte[0];
     private final ClientCore core;
     private final ServerPool pool;
-    private final List<ClientListener> listeners;
+    /** An array: iterating it allocates nothing (events fire several times per job). */
+    private final ClientListener[] listeners;
 
     /** A client with id {@code unknown} (gear's default). */
     public Client() {
@@ -58,7 +60,7 @@ public class Client extends BaseClient {
 
     /** For subclasses that override the {@code handle…} hooks: {@code super(Client.builder()...)}. */
     protected Client(Builder builder) {
-        this.listeners = List.copyOf(builder.listeners);
+        this.listeners = builder.listeners.toArray(new ClientListener[0]);
         PoolSettings settings = builder.settings();
         this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect);
         this.pool = core.pool();
@@ -95,7 +97,7 @@ public class Client extends BaseClient {
      * @throws IllegalStateException       when the job was already submitted
      */
     public Job submitJob(Job job, boolean background, Precedence precedence, Duration timeout) {
-        return Await.result(submitJobAsync(job, background, precedence, timeout), timeout, "submitting " + job.name());
+        return Await.result(submitJobAsync(job, background, precedence, timeout), timeout, () -> "submitting " + job.name());
     }
 
     public CompletableFuture<Job> submitJobAsync(Job job) {
@@ -115,9 +117,10 @@ public class Client extends BaseClient {
             return CompletableFuture.failedFuture(new GearmanException("client is shut down"));
         }
         JobState state = job.state();
-        byte[] unique = job.binaryUnique();
-        Packet packet = Packet.request(precedence.submitType(background), job.binaryName(),
-                unique == null ? new byte[0] : unique, job.arguments());
+        // Packet.request copies the fields into the body, so the job's own arrays are passed.
+        byte[] unique = job.uniqueRef();
+        Packet packet = Packet.request(precedence.submitType(background), job.nameRef(),
+                unique == null ? EMPTY : unique, job.argumentsRef());
         if (!state.beginSubmit(background)) {
             throw new IllegalStateException("job " + job.name() + " was already submitted; create a new Job");
         }
@@ -217,55 +220,73 @@ public class Client extends BaseClient {
         @Override
         public void jobCreated(Job job) {
             handleJobCreated(job);
-            listeners.forEach(l -> l.onJobCreated(job));
+            for (ClientListener l : listeners) {
+                l.onJobCreated(job);
+            }
         }
 
         @Override
         public void workData(Job job, byte[] data) {
             handleWorkData(job, data);
-            listeners.forEach(l -> l.onWorkData(job, data));
+            for (ClientListener l : listeners) {
+                l.onWorkData(job, data);
+            }
         }
 
         @Override
         public void workWarning(Job job, byte[] data) {
             handleWorkWarning(job, data);
-            listeners.forEach(l -> l.onWorkWarning(job, data));
+            for (ClientListener l : listeners) {
+                l.onWorkWarning(job, data);
+            }
         }
 
         @Override
         public void workStatus(Job job) {
             handleWorkStatus(job);
-            listeners.forEach(l -> l.onWorkStatus(job));
+            for (ClientListener l : listeners) {
+                l.onWorkStatus(job);
+            }
         }
 
         @Override
         public void workComplete(Job job) {
             handleWorkComplete(job);
-            listeners.forEach(l -> l.onWorkComplete(job));
+            for (ClientListener l : listeners) {
+                l.onWorkComplete(job);
+            }
         }
 
         @Override
         public void workFail(Job job) {
             handleWorkFail(job);
-            listeners.forEach(l -> l.onWorkFail(job));
+            for (ClientListener l : listeners) {
+                l.onWorkFail(job);
+            }
         }
 
         @Override
         public void workException(Job job) {
             handleWorkException(job);
-            listeners.forEach(l -> l.onWorkException(job));
+            for (ClientListener l : listeners) {
+                l.onWorkException(job);
+            }
         }
 
         @Override
         public void statusRes(Job job) {
             handleStatusRes(job);
-            listeners.forEach(l -> l.onStatusRes(job));
+            for (ClientListener l : listeners) {
+                l.onStatusRes(job);
+            }
         }
 
         @Override
         public void disconnect(Job job) {
             handleDisconnect(job);
-            listeners.forEach(l -> l.onDisconnect(job));
+            for (ClientListener l : listeners) {
+                l.onDisconnect(job);
+            }
         }
     }
 

@@ -36,7 +36,8 @@ public final class Job {
      * @param unique    the unique id, or null for none (servers may coalesce jobs with the same one)
      */
     public Job(String name, byte[] arguments, String unique) {
-        this(utf8(Objects.requireNonNull(name, "name")), arguments, unique == null ? null : utf8(unique));
+        this(utf8(Objects.requireNonNull(name, "name")), Objects.requireNonNull(arguments, "arguments").clone(),
+                unique == null ? null : utf8(unique), true);
     }
 
     public Job(String name, byte[] arguments) {
@@ -45,7 +46,8 @@ public final class Job {
 
     /** A job whose arguments are text, sent as UTF-8 (gear's {@code TextJob}). */
     public Job(String name, String arguments, String unique) {
-        this(name, utf8(Objects.requireNonNull(arguments, "arguments")), unique);
+        this(utf8(Objects.requireNonNull(name, "name")), utf8(Objects.requireNonNull(arguments, "arguments")),
+                unique == null ? null : utf8(unique), true);
     }
 
     public Job(String name, String arguments) {
@@ -58,13 +60,32 @@ public final class Job {
      * @throws InvalidDataException when the name or unique contains NUL, {@code \n} or {@code \r}
      */
     public Job(byte[] name, byte[] arguments, byte[] unique) {
-        this.name = WireNames.check("function name", Objects.requireNonNull(name, "name").clone());
-        this.arguments = Objects.requireNonNull(arguments, "arguments").clone();
-        this.unique = unique == null ? null : WireNames.check("unique", unique.clone());
+        this(Objects.requireNonNull(name, "name").clone(), Objects.requireNonNull(arguments, "arguments").clone(),
+                unique == null ? null : unique.clone(), true);
+    }
+
+    /** Takes the arrays as they are: every public constructor passes copies or fresh encodings. */
+    private Job(byte[] name, byte[] arguments, byte[] unique, boolean owned) {
+        this.name = WireNames.check("function name", name);
+        this.arguments = arguments;
+        this.unique = unique == null ? null : WireNames.check("unique", unique);
     }
 
     JobState state() {
         return state;
+    }
+
+    /** The name's bytes themselves, for building the packet (which copies them); never changed. */
+    byte[] nameRef() {
+        return name;
+    }
+
+    byte[] uniqueRef() {
+        return unique;
+    }
+
+    byte[] argumentsRef() {
+        return arguments;
     }
 
     /** The function name, decoded as UTF-8. */

@@ -25,28 +25,28 @@ public final class WorkerJob {
     }
 
     public String handle() {
-        return new String(job.handle(), StandardCharsets.UTF_8);
+        return job.handleString();
     }
 
     public String name() {
-        return new String(job.name(), StandardCharsets.UTF_8);
+        return job.nameString();
     }
 
     public byte[] arguments() {
-        return job.arguments().clone();
+        return job.arguments(); // a fresh copy
     }
 
     public String argumentsAsString() {
-        return new String(job.arguments(), StandardCharsets.UTF_8);
+        return job.argumentsString();
     }
 
     /** The unique id, or null when the server sent an empty one (gear's behaviour). */
     public String unique() {
-        return job.unique().length == 0 ? null : new String(job.unique(), StandardCharsets.UTF_8);
+        return job.hasUnique() ? job.uniqueString() : null;
     }
 
     public byte[] binaryUnique() {
-        return job.unique().length == 0 ? null : job.unique().clone();
+        return job.hasUnique() ? job.unique() : null;
     }
 
     /** The server the job came from. */
@@ -105,8 +105,9 @@ public final class WorkerJob {
         sendWorkException(utf8(data));
     }
 
+    /** Not copied: the packet body is built from it before {@code send…} returns. */
     private static byte[] bytes(byte[] data) {
-        return Objects.requireNonNull(data, "data").clone();
+        return Objects.requireNonNull(data, "data");
     }
 
     private static byte[] utf8(String s) {

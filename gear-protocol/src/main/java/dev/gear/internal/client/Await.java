@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Blocking waits on futures for the public synchronous API, with exceptions unwrapped. */
 public final class Await {
@@ -26,17 +27,22 @@ public final class Await {
      * the interrupt flag restored.
      */
     public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
+        return result(future, timeout, () -> what);
+    }
+
+    /** As above, with the description built only when it is needed (a failure). */
+    public static <T> T result(CompletableFuture<T> future, Duration timeout, Supplier<String> describe) {
         try {
             return future.get(timeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CompletionException e) {
-            throw unwrap(e.getCause(), what);
+            throw unwrap(e.getCause(), describe.get());
         } catch (TimeoutException e) {
-            GearmanTimeoutException t = new GearmanTimeoutException(what + " timed out after " + timeout.toMillis() + " ms");
+            GearmanTimeoutException t = new GearmanTimeoutException(describe.get() + " timed out after " + timeout.toMillis() + " ms");
             future.completeExceptionally(t);
             throw t;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GearmanException(what + " was interrupted", e);
+            throw new GearmanException(describe.get() + " was interrupted", e);
         }
     }
 

@@ -5,15 +5,19 @@ import dev.gear.NoConnectedServersException;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.UnknownJobException;
+import dev.gear.internal.codec.PacketAccess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +29,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientCore implements ConnectionRole {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
-    private static final Set<PacketType> JOB_CREATED = EnumSet.of(PacketType.JOB_CREATED);
+    private static final Set<PacketType> STATUS_RES = Collections.unmodifiableSet(EnumSet.of(PacketType.STATUS_RES));
+    private static final Set<PacketType> OPTION_RES = Collections.unmodifiableSet(EnumSet.of(PacketType.OPTION_RES));
 
     private final ServerPool pool;
     private final ClientEvents events;
     private final boolean failJobsOnDisconnect;
     /** Options to (re)apply on every connect (gear's {@code client.options}). */
     private final Set<String> options = ConcurrentHashMap.newKeySet();
+    /** Submissions not yet taken by the loop, and whether a task to take them is queued. */
+    private final ConcurrentLinkedQueue<Submission> submissions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainSubmissions = this::drainSubmissions;
 
     public ClientCore(String threadName, PoolSettings settings, ClientEvents events, boolean failJobsOnDisconnect) {
         this.events = events;
@@ -46,35 +55,52 @@ public final class ClientCore implements ConnectionRole {
     /**
      * Submits on the next connected server. The future completes with the job once JOB_CREATED
      * set its handle, or fails with NoConnectedServersException, GearmanErrorException,
-     * ConnectionException or GearmanTimeoutException.
+     * ConnectionException or GearmanTimeoutException. Any thread.
+     *
+     * <p>Submissions wait in a queue that one loop task drains: however many threads submit, and
+     * however many jobs a burst holds, the loop is handed one task (and woken at most once) until
+     * it has taken them, and their packets leave in one write per server.
      */
     public CompletableFuture<Job> submit(JobState state, Packet packet, Duration timeout) {
-        CompletableFuture<Job> result = new CompletableFuture<>();
-        result.whenComplete((job, error) -> {
-            if (error != null) {
-                state.submitFailed();
-            }
-        });
-        pool.loop().execute(() -> {
-            ServerConnection server = pool.next();
-            if (server == null) {
-                result.completeExceptionally(new NoConnectedServersException(
-                        "Unable to submit job: no connected Gearman servers; " + pool.describeServers()));
-                return;
-            }
-            Exchange<Job> exchange = new Exchange<>(JOB_CREATED, p -> created(server, state, p), result);
-            server.requestNow(packet, exchange, timeout, packet.type().toString());
-        });
-        return result;
+        Submission submission = new Submission(this, state, packet, timeout);
+        submissions.add(submission);
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            pool.loop().execute(drainSubmissions);
+        }
+        return submission;
     }
 
-    private Job created(ServerConnection server, JobState state, Packet packet) {
-        byte[] handle = stripTrailingNuls(packet.field(0));
+    /** I/O thread. Clears the flag first: a submission added after that schedules the next drain. */
+    private void drainSubmissions() {
+        drainScheduled.set(false);
+        Submission submission;
+        while ((submission = submissions.poll()) != null) {
+            if (submission.isDone()) {
+                continue; // cancelled or timed out by its caller before it could be written
+            }
+            ServerConnection server = pool.next();
+            if (server == null) {
+                submission.completeExceptionally(new NoConnectedServersException(
+                        "Unable to submit job: no connected Gearman servers; " + pool.describeServers()));
+                continue;
+            }
+            submission.server = server;
+            server.send(submission.packet, submission);
+        }
+    }
+
+    /** JOB_CREATED for a submission on {@code server}: the job gets its handle. I/O thread. */
+    Job created(ServerConnection server, JobState state, Packet packet) {
+        byte[] handle = stripTrailingNuls(PacketAccess.body(packet)); // the packet is not kept: no copy needed
         state.created(handle, server);
         if (!state.isBackground()) {
-            related(server).computeIfAbsent(JobState.key(handle), k -> new Listeners()).add(state);
+            related(server).add(JobState.key(handle, handle.length), state);
         }
-        safely(() -> events.jobCreated(state.job()));
+        try {
+            events.jobCreated(state.job());
+        } catch (RuntimeException e) {
+            LOG.error("client event hook failed", e);
+        }
         return state.job();
     }
 
@@ -86,7 +112,7 @@ public final class ClientCore implements ConnectionRole {
             return CompletableFuture.failedFuture(new UnknownJobException(
                     "job " + state.job().name() + " has no handle: submit it before asking its status"));
         }
-        return server.request(Packet.request(PacketType.GET_STATUS, handle), EnumSet.of(PacketType.STATUS_RES),
+        return server.request(Packet.request(PacketType.GET_STATUS, handle), STATUS_RES,
                 timeout, "GET_STATUS", p -> {
                     state.statusRes("1".equals(p.fieldString(1)), "1".equals(p.fieldString(2)),
                             emptyToNull(p.fieldString(3)), emptyToNull(p.fieldString(4)));
@@ -111,10 +137,10 @@ public final class ClientCore implements ConnectionRole {
             boolean added = options.add(name);
             List<CompletableFuture<Packet>> answers = new ArrayList<>();
             for (ServerConnection server : targets) {
-                Exchange<Packet> exchange = new Exchange<>(EnumSet.of(PacketType.OPTION_RES), p -> p,
-                        new CompletableFuture<>());
+                Exchange<Packet> exchange = new Exchange<>(OPTION_RES, p -> p, new CompletableFuture<>(), timeout,
+                        "OPTION_REQ " + name);
                 answers.add(exchange.result());
-                server.requestNow(Packet.request(PacketType.OPTION_REQ, name), exchange, timeout, "OPTION_REQ " + name);
+                server.send(Packet.request(PacketType.OPTION_REQ, name), exchange);
             }
             CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).whenComplete((v, error) -> {
                 if (error == null) {
@@ -130,14 +156,13 @@ public final class ClientCore implements ConnectionRole {
         return result;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Listeners> related(ServerConnection server) {
-        return (Map<String, Listeners>) server.roleState();
+    private static Related related(ServerConnection server) {
+        return (Related) server.roleState();
     }
 
     @Override
     public void onConnected(ServerConnection server) {
-        server.setRoleState(new HashMap<String, Listeners>());
+        server.setRoleState(new Related());
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
         for (String option : options) {
             // Reapplied without blocking anyone; the FIFO entry consumes the answer (gear has none).
@@ -176,59 +201,146 @@ public final class ClientCore implements ConnectionRole {
                 LOG.debug("ignoring unexpected {} from {}", type, server);
                 return;
         }
-        // gearmand's WORK_FAIL made from a WORK_EXCEPTION carries a NUL after the handle.
-        String key = JobState.key(stripTrailingNuls(packet.field(0)));
-        Map<String, Listeners> related = related(server);
-        Listeners listeners = related.get(key);
-        if (listeners == null) {
+        // The handle is the first field; gearmand's WORK_FAIL made from a WORK_EXCEPTION carries a
+        // NUL after it. Read in place: the packet's body is not copied to find the job.
+        byte[] body = PacketAccess.body(packet);
+        int handleEnd = type == PacketType.WORK_FAIL ? trimNuls(body, body.length) : indexOfNul(body, 0);
+        String key = JobState.key(body, handleEnd);
+        Related related = related(server);
+        boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
+                || type == PacketType.WORK_EXCEPTION;
+        JobState state = related.route(key, packet, ends);
+        if (state == null) {
             LOG.debug("{} for unknown handle {} from {} ignored", type, key, server);
             return;
         }
-        Slot slot = listeners.next(packet);
-        boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
-                || type == PacketType.WORK_EXCEPTION;
+        Job job = state.job();
+        try {
+            switch (type) {
+                case WORK_DATA: {
+                    byte[] data = tail(body, handleEnd);
+                    state.addData(data);
+                    events.workData(job, data);
+                    break;
+                }
+                case WORK_WARNING: {
+                    byte[] data = tail(body, handleEnd);
+                    state.addWarning(data);
+                    events.workWarning(job, data);
+                    break;
+                }
+                case WORK_STATUS:
+                    state.status(packet.fieldString(1), packet.fieldString(2));
+                    events.workStatus(job);
+                    break;
+                case WORK_COMPLETE:
+                    state.completed(tail(body, handleEnd));
+                    events.workComplete(job);
+                    break;
+                case WORK_FAIL:
+                    state.failed("the worker reported failure (WORK_FAIL)");
+                    events.workFail(job);
+                    break;
+                case WORK_EXCEPTION:
+                    state.exception(tail(body, handleEnd));
+                    events.workException(job);
+                    break;
+                default:
+                    throw new AssertionError(type);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("client event hook failed", e);
+        }
         if (ends) {
-            slot.ended = true;
-            if (listeners.allEnded()) {
-                related.remove(key);
+            state.finish();
+        }
+    }
+
+    /** The data field: everything after the handle's NUL (WORK_* packets have two fields). */
+    private static byte[] tail(byte[] body, int handleEnd) {
+        return handleEnd >= body.length ? new byte[0] : Arrays.copyOfRange(body, handleEnd + 1, body.length);
+    }
+
+    private static int indexOfNul(byte[] body, int from) {
+        for (int i = from; i < body.length; i++) {
+            if (body[i] == 0) {
+                return i;
             }
         }
-        JobState state = slot.job;
-        Job job = state.job();
-        switch (type) {
-            case WORK_DATA: {
-                byte[] data = packet.data();
-                state.addData(data);
-                safely(() -> events.workData(job, data));
-                break;
+        return body.length;
+    }
+
+    private static int trimNuls(byte[] body, int end) {
+        while (end > 0 && body[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    /**
+     * A connection's foreground jobs by handle. Almost every handle belongs to one job, stored as
+     * it is; only coalesced submissions (same unique, same handle, on this connection) need the
+     * shared stream of {@link Listeners}.
+     */
+    private static final class Related {
+        /** Handle key → JobState, or Listeners when several jobs hold the handle. */
+        final HashMap<String, Object> byHandle = new HashMap<>();
+
+        void add(String key, JobState state) {
+            Object present = byHandle.putIfAbsent(key, state);
+            if (present == null) {
+                return;
             }
-            case WORK_WARNING: {
-                byte[] data = packet.data();
-                state.addWarning(data);
-                safely(() -> events.workWarning(job, data));
-                break;
+            Listeners listeners;
+            if (present instanceof Listeners) {
+                listeners = (Listeners) present;
+            } else {
+                // The first job has had every packet so far: both start at the same point.
+                listeners = new Listeners();
+                listeners.add((JobState) present);
+                byHandle.put(key, listeners);
             }
-            case WORK_STATUS:
-                state.status(packet.fieldString(1), packet.fieldString(2));
-                safely(() -> events.workStatus(job));
-                break;
-            case WORK_COMPLETE:
-                state.completed(packet.data());
-                safely(() -> events.workComplete(job));
-                state.finish();
-                break;
-            case WORK_FAIL:
-                state.failed("the worker reported failure (WORK_FAIL)");
-                safely(() -> events.workFail(job));
-                state.finish();
-                break;
-            case WORK_EXCEPTION:
-                state.exception(packet.data());
-                safely(() -> events.workException(job));
-                state.finish();
-                break;
-            default:
-                throw new AssertionError(type);
+            listeners.add(state);
+        }
+
+        /** The job a WORK_* packet is for (null for none); forgets the handle once all its jobs ended. */
+        JobState route(String key, Packet packet, boolean ends) {
+            Object entry = byHandle.get(key);
+            if (entry == null) {
+                return null;
+            }
+            if (entry instanceof JobState) {
+                if (ends) {
+                    byHandle.remove(key);
+                }
+                return (JobState) entry;
+            }
+            Listeners listeners = (Listeners) entry;
+            Slot slot = listeners.next(packet);
+            if (ends) {
+                slot.ended = true;
+                if (listeners.allEnded()) {
+                    byHandle.remove(key);
+                }
+            }
+            return slot.job;
+        }
+
+        /** Every job that has not ended, for a lost connection. */
+        List<JobState> unfinished() {
+            List<JobState> out = new ArrayList<>();
+            for (Object entry : byHandle.values()) {
+                if (entry instanceof JobState) {
+                    out.add((JobState) entry);
+                } else {
+                    for (Slot slot : ((Listeners) entry).slots) {
+                        if (!slot.ended) {
+                            out.add(slot.job);
+                        }
+                    }
+                }
+            }
+            return out;
         }
     }
 
@@ -330,24 +442,18 @@ public final class ClientCore implements ConnectionRole {
 
     @Override
     public void onDisconnected(ServerConnection server, String reason) {
-        Map<String, Listeners> related = related(server);
+        Related related = related(server);
         server.setRoleState(null);
         if (related == null) {
             return;
         }
-        for (Listeners listeners : related.values()) {
-            for (Slot slot : listeners.slots) {
-                if (slot.ended) {
-                    continue;
-                }
-                JobState state = slot.job;
-                if (failJobsOnDisconnect) {
-                    state.failed("connection to " + server + " lost before the job ended: " + reason);
-                }
-                safely(() -> events.disconnect(state.job()));
-                if (failJobsOnDisconnect) {
-                    state.finish();
-                }
+        for (JobState state : related.unfinished()) {
+            if (failJobsOnDisconnect) {
+                state.failed("connection to " + server + " lost before the job ended: " + reason);
+            }
+            safely(() -> events.disconnect(state.job()));
+            if (failJobsOnDisconnect) {
+                state.finish();
             }
         }
     }

@@ -4,8 +4,7 @@ import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
 import dev.gear.Packet;
 import dev.gear.PacketType;
-import dev.gear.internal.transport.Cancellable;
-import java.util.EnumSet;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -13,28 +12,50 @@ import java.util.function.Function;
 /**
  * A request whose answer completes a future: {@code mapper} turns the reply packet into the result
  * on the I/O thread (so state such as a job's handle is in place before the next packet is read),
- * and a timer on the I/O thread fails the future when the answer is late.
+ * and the connection's deadline check fails the future when the answer is late.
  */
 public final class Exchange<T> implements PendingReply {
     private final Set<PacketType> expected;
     private final Function<Packet, T> mapper;
     private final CompletableFuture<T> result;
-    private Cancellable timer;
+    private final long deadline;
+    private final Duration timeout;
+    private final String what;
 
-    public Exchange(Set<PacketType> expected, Function<Packet, T> mapper, CompletableFuture<T> result) {
-        this.expected = EnumSet.copyOf(expected);
+    /**
+     * @param expected the reply types that answer the request (not copied: pass a constant or a set
+     *                 nobody changes)
+     * @param timeout  how long the caller waits for the answer, from now
+     * @param what     names the request in the timeout message
+     */
+    public Exchange(Set<PacketType> expected, Function<Packet, T> mapper, CompletableFuture<T> result,
+            Duration timeout, String what) {
+        this.expected = expected;
         this.mapper = mapper;
         this.result = result;
+        this.timeout = timeout;
+        this.what = what;
+        this.deadline = Deadlines.after(timeout);
     }
 
     public CompletableFuture<T> result() {
         return result;
     }
 
-    /** Arms the timeout; call on the I/O thread once the request is written. */
-    void armTimeout(ServerConnection connection, java.time.Duration timeout, String what) {
-        timer = connection.loop().schedule(timeout, () -> result.completeExceptionally(new GearmanTimeoutException(
-                what + " on " + connection + " got no answer within " + timeout.toMillis() + " ms")));
+    @Override
+    public boolean hasDeadline() {
+        return true;
+    }
+
+    @Override
+    public long deadline() {
+        return deadline;
+    }
+
+    @Override
+    public void expire(ServerConnection connection) {
+        result.completeExceptionally(new GearmanTimeoutException(
+                what + " on " + connection + " got no answer within " + timeout.toMillis() + " ms"));
     }
 
     @Override
@@ -44,7 +65,6 @@ public final class Exchange<T> implements PendingReply {
 
     @Override
     public void onReply(Packet packet) {
-        cancelTimer();
         if (result.isDone()) {
             return;
         }
@@ -57,18 +77,11 @@ public final class Exchange<T> implements PendingReply {
 
     @Override
     public void onFailure(GearmanException error) {
-        cancelTimer();
         result.completeExceptionally(error);
     }
 
     @Override
     public boolean isAbandoned() {
         return result.isDone();
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel();
-        }
     }
 }

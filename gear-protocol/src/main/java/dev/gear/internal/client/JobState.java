@@ -59,22 +59,26 @@ public final class JobState {
         }
     }
 
+    /** {@code handle} is kept as it is (not copied): the caller must not change it. */
     synchronized void created(byte[] handle, ServerConnection connection) {
         this.handle = handle;
-        this.handleText = new String(handle, StandardCharsets.UTF_8);
         this.connection = connection;
     }
 
-    /** The map key of a handle: byte-exact, whatever the bytes are. */
-    static String key(byte[] handle) {
-        return new String(handle, StandardCharsets.ISO_8859_1);
+    /** The map key of a handle's first {@code length} bytes: byte-exact, whatever the bytes are. */
+    static String key(byte[] handle, int length) {
+        return new String(handle, 0, length, StandardCharsets.ISO_8859_1);
     }
 
     public synchronized byte[] handleBytes() {
         return handle == null ? null : handle.clone();
     }
 
+    /** The handle as UTF-8 text, decoded on first use (most jobs never ask). */
     public synchronized String handle() {
+        if (handleText == null && handle != null) {
+            handleText = new String(handle, StandardCharsets.UTF_8);
+        }
         return handleText;
     }
 

@@ -28,4 +28,26 @@ public interface PendingReply {
     default boolean isAbandoned() {
         return false;
     }
+
+    /**
+     * Whether the caller waits for this answer only until {@link #deadline()}. The connection
+     * checks every deadline of its FIFO with one timer (not one timer per request: at tens of
+     * thousands of requests a second, a timer each filled the loop's timer heap with cancelled
+     * entries for the whole timeout).
+     */
+    default boolean hasDeadline() {
+        return false;
+    }
+
+    /** {@link System#nanoTime()} after which {@link #expire} is called; meaningful with {@link #hasDeadline()}. */
+    default long deadline() {
+        return 0;
+    }
+
+    /**
+     * The deadline passed without an answer: fail the caller, so that {@link #isAbandoned()}
+     * becomes true. The entry stays in the FIFO (see {@link #isAbandoned()}).
+     */
+    default void expire(ServerConnection connection) {
+    }
 }

@@ -51,6 +51,10 @@ public final class ServerConnection implements ConnectionHandler {
     private boolean shutDown;
     /** Role-specific state (the worker's grab state); I/O thread only. */
     private Object roleState;
+    /** The one timer that checks the deadlines of {@link #pending}, and when it fires; I/O thread. */
+    private Cancellable deadlineTimer;
+    private long deadlineTimerAt;
+    private static final long DEADLINE_GRANULARITY_NANOS = 1_000_000;
 
     ServerConnection(ServerPool pool, String host, int port, Connector connector) {
         this.pool = pool;
@@ -175,6 +179,10 @@ public final class ServerConnection implements ConnectionHandler {
         ConnectionException lost = new ConnectionException("connection to " + this + " lost: " + reason);
         List<PendingReply> replies = new ArrayList<>(pending);
         pending.clear();
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+            deadlineTimer = null;
+        }
         List<PendingAdmin> admins = new ArrayList<>(admin);
         admin.clear();
         for (PendingReply reply : replies) {
@@ -221,6 +229,62 @@ public final class ServerConnection implements ConnectionHandler {
         }
         pending.add(reply);
         c.send(packet);
+        if (reply.hasDeadline()) {
+            watchDeadline(reply.deadline());
+        }
+    }
+
+    /**
+     * Makes sure the deadline check runs by {@code deadline}. One timer per connection serves
+     * every request in the FIFO: when requests share a timeout (the usual case), each new one
+     * ends later than the timer already armed, and this costs one comparison.
+     */
+    private void watchDeadline(long deadline) {
+        if (deadlineTimer != null) {
+            if (deadlineTimerAt - deadline <= 0) {
+                return;
+            }
+            deadlineTimer.cancel();
+        }
+        deadlineTimerAt = deadline;
+        deadlineTimer = loop().schedule(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                this::checkDeadlines);
+    }
+
+    /** Expires the requests whose deadline passed and re-arms for the earliest one left. I/O thread. */
+    private void checkDeadlines() {
+        deadlineTimer = null;
+        long now = System.nanoTime();
+        List<PendingReply> expired = null;
+        boolean any = false;
+        long next = 0;
+        for (PendingReply reply : pending) {
+            if (!reply.hasDeadline() || reply.isAbandoned()) {
+                continue;
+            }
+            long d = reply.deadline();
+            if (d - now <= 0) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(reply);
+            } else if (!any || d - next < 0) {
+                next = d;
+                any = true;
+            }
+        }
+        if (any) {
+            // At least 1 ms apart, so a long FIFO of requests ending one after another is not
+            // scanned once per request.
+            long soonest = now + DEADLINE_GRANULARITY_NANOS;
+            watchDeadline(next - soonest < 0 ? soonest : next);
+        }
+        if (expired != null) {
+            // Outside the iteration: failing a future runs its callers' non-async stages.
+            for (PendingReply reply : expired) {
+                safely(() -> reply.expire(this));
+            }
+        }
     }
 
     /**
@@ -230,17 +294,9 @@ public final class ServerConnection implements ConnectionHandler {
      */
     public <T> CompletableFuture<T> request(Packet packet, Set<PacketType> expected, Duration timeout, String what,
             Function<Packet, T> mapper) {
-        Exchange<T> exchange = new Exchange<>(expected, mapper, new CompletableFuture<>());
-        loop().execute(() -> requestNow(packet, exchange, timeout, what));
+        Exchange<T> exchange = new Exchange<>(expected, mapper, new CompletableFuture<>(), timeout, what);
+        loop().execute(() -> send(packet, exchange));
         return exchange.result();
-    }
-
-    /** As {@link #request} but on the I/O thread, with a caller-built exchange. */
-    public void requestNow(Packet packet, Exchange<?> exchange, Duration timeout, String what) {
-        send(packet, exchange);
-        if (!exchange.result().isDone()) {
-            exchange.armTimeout(this, timeout, what);
-        }
     }
 
     /** Queues a packet from any thread; throws when this server is not connected. */

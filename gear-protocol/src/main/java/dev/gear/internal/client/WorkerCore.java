@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +35,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerCore implements ConnectionRole {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCore.class);
-
-    private enum GrabState { IDLE, GRAB_WAIT, SLEEP }
+    private static final Packet GRAB_JOB_UNIQ = Packet.request(PacketType.GRAB_JOB_UNIQ);
+    private static final Packet PRE_SLEEP = Packet.request(PacketType.PRE_SLEEP);
 
     private static final class ConnState {
-        GrabState state = GrabState.IDLE;
+        /** GRAB_JOB_UNIQ sent on this connection and not answered yet. */
+        int grabsInFlight;
+        /** PRE_SLEEP sent: nothing is grabbed here until the server's NOOP. */
+        boolean sleeping;
+        /**
+         * The last answer here was a job: the server likely has more queued, so this connection
+         * may take several grabs at once (one per waiting thread) instead of one round trip each.
+         * After NO_JOB or a wake-up it takes one grab at a time again.
+         */
+        boolean hot;
+        /** The reply entry for this connection's grabs (stateless, so one serves every grab). */
+        GrabReply reply;
         /**
          * Functions this connection's server has been told about (with their timeouts). A
          * registration racing with a (re)connect would otherwise be announced twice, and servers
          * count a function registered twice as two workers.
          */
         final Map<String, Duration> announced = new HashMap<>();
+
+        boolean canGrab() {
+            return !sleeping && (grabsInFlight == 0 || hot);
+        }
     }
 
     private final ServerPool pool;
@@ -55,6 +71,12 @@ public final class WorkerCore implements ConnectionRole {
     private final ArrayDeque<AssignedJob> parked = new ArrayDeque<>();
     private int outstandingGrabs;
     private int roundRobin;
+    /** Whether a pump task is queued on the loop; getJob calls in a burst share one. */
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final Runnable pumpTask = () -> {
+        pumpScheduled.set(false);
+        pump();
+    };
 
     public WorkerCore(String threadName, PoolSettings settings) {
         this.pool = new ServerPool(threadName, settings, this);
@@ -153,8 +175,9 @@ public final class WorkerCore implements ConnectionRole {
     private void wakeSleepers() {
         for (ServerConnection server : pool.connected()) {
             ConnState st = state(server);
-            if (st != null && st.state == GrabState.SLEEP) {
-                st.state = GrabState.IDLE;
+            if (st != null && st.sleeping) {
+                st.sleeping = false;
+                st.hot = false;
             }
         }
     }
@@ -176,7 +199,7 @@ public final class WorkerCore implements ConnectionRole {
         if (pool.isClosed()) {
             waiter.completeExceptionally(new WorkerInterruptedException("worker is shut down"));
         }
-        pool.loop().execute(this::pump);
+        requestPump();
         try {
             return timeout == null ? waiter.get() : waiter.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -188,6 +211,13 @@ public final class WorkerCore implements ConnectionRole {
             return settle(waiter);
         } catch (ExecutionException e) {
             throw Await.unwrap(e.getCause(), "getJob");
+        }
+    }
+
+    /** Has the loop pump soon; one queued task serves any number of callers. Any thread. */
+    private void requestPump() {
+        if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
+            pool.loop().execute(pumpTask);
         }
     }
 
@@ -235,7 +265,7 @@ public final class WorkerCore implements ConnectionRole {
             if (!job.isLive()) {
                 parked.poll();
                 LOG.warn("dropping unclaimed job {} from {}: its connection is gone (the server requeues or fails it)",
-                        new String(job.handle(), java.nio.charset.StandardCharsets.UTF_8), job.server());
+                        job.handleString(), job.server());
                 continue;
             }
             if (!offer(job)) {
@@ -265,6 +295,10 @@ public final class WorkerCore implements ConnectionRole {
         return false;
     }
 
+    /**
+     * The next connection (round-robin) that may take a grab now: awake and not waiting for an
+     * answer, or hot (it just handed out a job, so more grabs may go out at once).
+     */
     private ServerConnection nextIdle() {
         List<ServerConnection> connected = pool.connected();
         int n = connected.size();
@@ -272,7 +306,7 @@ public final class WorkerCore implements ConnectionRole {
             int index = (roundRobin + i) % n;
             ServerConnection server = connected.get(index);
             ConnState st = state(server);
-            if (st != null && st.state == GrabState.IDLE && server.isConnected()) {
+            if (st != null && st.canGrab() && server.isConnected()) {
                 roundRobin = (index + 1) % n;
                 return server;
             }
@@ -282,16 +316,27 @@ public final class WorkerCore implements ConnectionRole {
 
     private void grab(ServerConnection server) {
         ConnState st = state(server);
-        st.state = GrabState.GRAB_WAIT;
+        st.grabsInFlight++;
         outstandingGrabs++;
-        server.send(Packet.request(PacketType.GRAB_JOB_UNIQ), new GrabReply(server, st));
+        if (st.reply == null) {
+            st.reply = new GrabReply(server, st);
+        }
+        server.send(GRAB_JOB_UNIQ, st.reply);
     }
 
     private static ConnState state(ServerConnection server) {
         return (ConnState) server.roleState();
     }
 
-    /** The answer to one GRAB_JOB_UNIQ. */
+    /** Sleeps once no grab is left unanswered on the connection (a later grab may still bring a job). */
+    private static void sleepIfDone(ServerConnection server, ConnState st) {
+        if (st.grabsInFlight == 0 && !st.sleeping) {
+            st.sleeping = true;
+            server.send(PRE_SLEEP);
+        }
+    }
+
+    /** The answer to a GRAB_JOB_UNIQ on one connection. */
     private final class GrabReply implements PendingReply {
         private final ServerConnection server;
         private final ConnState st;
@@ -309,14 +354,13 @@ public final class WorkerCore implements ConnectionRole {
         @Override
         public void onReply(Packet packet) {
             outstandingGrabs--;
+            st.grabsInFlight--;
             if (packet.type() == PacketType.NO_JOB) {
-                st.state = GrabState.SLEEP;
-                server.send(Packet.request(PacketType.PRE_SLEEP));
+                st.hot = false;
+                sleepIfDone(server, st);
             } else {
-                st.state = GrabState.IDLE;
-                boolean uniq = packet.type() == PacketType.JOB_ASSIGN_UNIQ;
-                AssignedJob job = new AssignedJob(packet.field(0), packet.field(1),
-                        uniq ? packet.field(2) : new byte[0], packet.data(), server, server.socket());
+                st.hot = true;
+                AssignedJob job = AssignedJob.from(packet, server, server.socket());
                 if (!offer(job)) {
                     parked.add(job);
                 }
@@ -327,11 +371,12 @@ public final class WorkerCore implements ConnectionRole {
         @Override
         public void onFailure(GearmanException error) {
             outstandingGrabs--;
+            st.grabsInFlight--;
+            st.hot = false;
             if (server.isConnected()) {
                 // Not expected from any server; sleep rather than grab again in a tight loop.
                 LOG.warn("GRAB_JOB_UNIQ on {} failed: {}", server, error.getMessage());
-                st.state = GrabState.SLEEP;
-                server.send(Packet.request(PacketType.PRE_SLEEP));
+                sleepIfDone(server, st);
             }
             pump();
         }
@@ -351,8 +396,9 @@ public final class WorkerCore implements ConnectionRole {
     public void onPacket(ServerConnection server, Packet packet) {
         if (packet.type() == PacketType.NOOP) {
             ConnState st = state(server);
-            if (st != null && st.state == GrabState.SLEEP) {
-                st.state = GrabState.IDLE;
+            if (st != null && st.sleeping) {
+                st.sleeping = false;
+                st.hot = false;
                 pump();
             }
             return;
