@@ -26,8 +26,10 @@ final class FunctionEntry {
     /** gearmand's {@code maxqueue} per priority; 0 means unlimited. */
     final int[] maxQueue = new int[3];
     int delayed;
-    /** Connections that registered this function, each counted once. */
+    /** Connections that registered this function, each counted once; change through {@link #addWorker}/{@link #removeWorker}. */
     final Set<Peer> workers = new LinkedHashSet<>();
+    /** {@link #workers} as an array: every submit walks it to wake sleepers. */
+    private Peer[] workerArray = new Peer[0];
     /** Registrations (a worker sending CAN_DO twice counts twice, like gearmand). */
     int registrations;
     /** Queued or running jobs by unique key. */
@@ -43,6 +45,23 @@ final class FunctionEntry {
     /** Whether this function's name is {@code bytes[from, to)}. */
     boolean hasName(byte[] bytes, int from, int to) {
         return java.util.Arrays.equals(nameBytes, 0, nameBytes.length, bytes, from, to);
+    }
+
+    void addWorker(Peer peer) {
+        if (workers.add(peer)) {
+            workerArray = workers.toArray(new Peer[0]);
+        }
+    }
+
+    void removeWorker(Peer peer) {
+        if (workers.remove(peer)) {
+            workerArray = workers.toArray(new Peer[0]);
+        }
+    }
+
+    /** The workers, in registration order; do not modify. */
+    Peer[] workerArray() {
+        return workerArray;
     }
 
     String displayName() {

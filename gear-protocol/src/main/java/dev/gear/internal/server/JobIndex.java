@@ -15,7 +15,10 @@ abstract class JobIndex {
     private ServerJob[] slots = new ServerJob[MIN_CAPACITY];
     private int size;
 
-    /** The key's hash of a job in the index; must agree with the hash given to {@link #slotOf}. */
+    /**
+     * The hash of a job's key, already well spread in its low bits (the table uses them as they
+     * are); lookups must pass the same value to {@link #home}.
+     */
     abstract int hashOf(ServerJob job);
 
     final int size() {
@@ -30,7 +33,7 @@ abstract class JobIndex {
 
     /** First slot to probe for {@code hash}. */
     final int home(int hash) {
-        return spread(hash) & (slots.length - 1);
+        return hash & (slots.length - 1);
     }
 
     final ServerJob[] slots() {
@@ -52,7 +55,7 @@ abstract class JobIndex {
 
     private void insert(ServerJob[] table, ServerJob job, int hash) {
         int mask = table.length - 1;
-        int i = spread(hash) & mask;
+        int i = hash & mask;
         while (table[i] != null) {
             i = (i + 1) & mask;
         }
@@ -63,7 +66,7 @@ abstract class JobIndex {
     final boolean remove(ServerJob job) {
         ServerJob[] table = slots;
         int mask = table.length - 1;
-        int i = spread(hashOf(job)) & mask;
+        int i = hashOf(job) & mask;
         ServerJob at;
         while ((at = table[i]) != job) {
             if (at == null) {
@@ -81,7 +84,7 @@ abstract class JobIndex {
             if (candidate == null) {
                 break;
             }
-            int want = spread(hashOf(candidate)) & mask;
+            int want = hashOf(candidate) & mask;
             // Move it if its home is not cyclically within (hole, j].
             if (hole <= j ? (want <= hole || want > j) : (want <= hole && want > j)) {
                 table[hole] = candidate;
@@ -117,6 +120,17 @@ abstract class JobIndex {
             }
         }
         return n == size ? out : Arrays.copyOf(out, n);
+    }
+
+    /** The longest run of occupied slots: what a removal may scan; for tests of the hash. */
+    final int longestRun() {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < slots.length * 2; i++) { // twice round, for a run that wraps
+            run = slots[i & (slots.length - 1)] == null ? 0 : run + 1;
+            longest = Math.max(longest, Math.min(run, size));
+        }
+        return longest;
     }
 
     /** Table length, for tests of growth and shrinking. */

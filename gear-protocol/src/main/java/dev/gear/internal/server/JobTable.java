@@ -13,9 +13,18 @@ final class JobTable extends JobIndex {
     /** Longest handle number we parse; ours fit in a long with room to spare. */
     private static final int MAX_DIGITS = 18;
 
+    /**
+     * The number, spread. Not the number itself: live jobs form a dense window of numbers, which
+     * identity hashing would lay out as one long run of occupied slots, and backward-shift
+     * deletion scans to the end of the run, so a FIFO drain would cost O(queue depth) per job.
+     */
     @Override
     int hashOf(ServerJob job) {
-        return Long.hashCode(job.number);
+        return hash(job.number);
+    }
+
+    private static int hash(long number) {
+        return spread(number);
     }
 
     /** The job whose handle is {@code bytes[from, to)}, or null. */
@@ -37,7 +46,7 @@ final class JobTable extends JobIndex {
             number = number * 10 + d;
         }
         ServerJob[] table = slots();
-        for (int i = home(Long.hashCode(number)); ; i = next(i)) {
+        for (int i = home(hash(number)); ; i = next(i)) {
             ServerJob job = table[i];
             if (job == null) {
                 return null;

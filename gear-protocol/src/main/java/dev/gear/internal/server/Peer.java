@@ -4,9 +4,7 @@ import dev.gear.internal.transport.NioConnection;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /** The server's record of one connection, in any of its roles. Loop thread only. */
 final class Peer {
@@ -30,14 +28,26 @@ final class Peer {
     byte[] handlePrefix;
     /** The function this connection last submitted to: consecutive submits skip the name lookup. */
     FunctionEntry lastFunction;
+    /** {@link #functions}' keys as an array, rebuilt when they change: every grab walks it. */
+    private FunctionEntry[] functionArray = new FunctionEntry[0];
     /** Jobs this connection runs as a worker. */
-    final Set<ServerJob> running = new LinkedHashSet<>();
+    final PeerJobs running = new PeerJobs();
     /** Foreground jobs this connection waits for as a client. */
-    final Set<ServerJob> waitingFor = new LinkedHashSet<>();
+    final PeerJobs waitingFor = new PeerJobs();
 
     Peer(long id, NioConnection connection) {
         this.id = id;
         this.connection = connection;
+    }
+
+    /** The registered functions, in registration order; do not modify. */
+    FunctionEntry[] functionArray() {
+        return functionArray;
+    }
+
+    /** Call after every change of {@link #functions}' keys. */
+    void functionsChanged() {
+        functionArray = functions.keySet().toArray(new FunctionEntry[0]);
     }
 
     InetSocketAddress remoteAddress() {

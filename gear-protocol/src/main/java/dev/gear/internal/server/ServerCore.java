@@ -137,12 +137,12 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         resetAbilities(peer);
         reportQueue(); // after the loop below as well; cheap, and the gauges must follow losses
         WorkerLossPolicy policy = config.workerLossPolicy();
-        for (ServerJob job : new ArrayList<>(peer.running)) {
+        for (ServerJob job : peer.running.toList()) {
             detachFromWorker(job);
             requeueOrFail(job, "worker connection " + peer.id + " lost (" + reason + ")",
                     job.survivesClients() || policy.requeueForeground());
         }
-        for (ServerJob job : new ArrayList<>(peer.waitingFor)) {
+        for (ServerJob job : peer.waitingFor.toList()) {
             job.removeListener(peer);
             if (job.listenerCount() == 0 && !job.survivesClients()
                     && (job.state == ServerJob.State.QUEUED || job.state == ServerJob.State.DELAYED)) {
@@ -312,8 +312,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (hasListeners()) {
             emit(new ServerEvent.CanDo(peer.id, f.displayName()));
         }
-        peer.functions.merge(f, 1, Integer::sum);
-        f.workers.add(peer);
+        if (peer.functions.merge(f, 1, Integer::sum) == 1) {
+            peer.functionsChanged();
+        }
+        f.addWorker(peer);
         f.registrations++;
         if (timeoutMillis > 0) {
             peer.timeouts.put(f, timeoutMillis);
@@ -364,7 +366,8 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         Integer count = peer.functions.remove(f);
         if (count != null) {
             f.registrations -= count;
-            f.workers.remove(peer);
+            f.removeWorker(peer);
+            peer.functionsChanged();
             if (hasListeners()) {
                 emit(new ServerEvent.CantDo(peer.id, f.displayName()));
             }
@@ -383,7 +386,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (draining) {
             return false;
         }
-        for (FunctionEntry f : peer.functions.keySet()) {
+        for (FunctionEntry f : peer.functionArray()) {
             if (f.totalQueued() > 0) {
                 return true;
             }
@@ -398,7 +401,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
 
     /** NOOP to every sleeping worker of {@code f}: each sleep earns at most one. */
     private void wakeWorkers(FunctionEntry f) {
-        for (Peer w : f.workers) {
+        for (Peer w : f.workerArray()) {
             if (w.sleeping) {
                 wake(w);
             }
@@ -678,7 +681,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private ServerJob nextJobFor(Peer peer) {
         for (int rank = 0; rank < 3; rank++) {
             ServerJob best = null;
-            for (FunctionEntry f : peer.functions.keySet()) {
+            for (FunctionEntry f : peer.functionArray()) {
                 ServerJob head = f.peek(rank);
                 if (head != null && (best == null || head.sequence < best.sequence)) {
                     best = head;

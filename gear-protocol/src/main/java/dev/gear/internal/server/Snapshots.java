@@ -38,7 +38,7 @@ final class Snapshots {
             List<String> names = new ArrayList<>();
             p.functions.keySet().forEach(f -> names.add(f.displayName()));
             List<String> running = new ArrayList<>();
-            p.running.forEach(j -> running.add(j.handle()));
+            p.running.toList().forEach(j -> running.add(j.handle()));
             connections.add(new ConnectionSnapshot(p.id, p.remoteAddress(), p.clientId, p.subject, names, p.sleeping,
                     running, p.exceptions));
         }

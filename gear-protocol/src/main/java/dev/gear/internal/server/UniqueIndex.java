@@ -14,7 +14,7 @@ final class UniqueIndex extends JobIndex {
     }
 
     static int hash(byte[] key) {
-        return Arrays.hashCode(key);
+        return spread(Arrays.hashCode(key));
     }
 
     /** The job whose unique key equals {@code key}, or null. */

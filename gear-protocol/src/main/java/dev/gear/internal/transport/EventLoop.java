@@ -47,7 +47,12 @@ public final class EventLoop implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /**
+     * True while the loop thread is awake (running tasks, timers and ready keys) or a wake-up is
+     * already on its way: {@link #execute} then only queues, sparing a wake-up syscall per task
+     * while the loop is busy. The loop clears it just before it checks the task queue and blocks.
+     */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Connections with output queued this turn, each once (its {@code dirty} flag says so). */
     private final ArrayList<NioConnection> dirty = new ArrayList<>();
@@ -376,6 +381,9 @@ public final class EventLoop implements AutoCloseable {
                 }
                 long timeoutMillis = millisToNextTimer();
                 flushDirty();
+                // Cleared before the queue is checked: a task added after the check sees false
+                // and wakes the select below, one added before it is seen here.
+                wakeupPending.set(false);
                 if (!tasks.isEmpty()) {
                     selector.selectNow(keyHandler);
                 } else if (timeoutMillis < 0) {
@@ -383,7 +391,7 @@ public final class EventLoop implements AutoCloseable {
                 } else {
                     selector.select(keyHandler, Math.max(1, timeoutMillis));
                 }
-                wakeupPending.set(false);
+                wakeupPending.set(true);
                 runTimers();
                 flushDirty();
             }

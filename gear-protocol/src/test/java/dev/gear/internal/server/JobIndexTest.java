@@ -63,7 +63,7 @@ class JobIndexTest {
         Map<Long, ServerJob> reference = new HashMap<>();
         Random random = new Random(42);
         long next = 1;
-        for (int step = 0; step < 200_000; step++) {
+        for (int step = 0; step < 100_000; step++) {
             if (reference.isEmpty() || random.nextInt(100) < 55) {
                 ServerJob j = job(PREFIX, next++, "", "");
                 table.add(j);
@@ -88,6 +88,25 @@ class JobIndexTest {
         }
         assertThat(table.size()).isZero();
         assertThat(table.capacity()).isLessThan(grown).isEqualTo(16);
+    }
+
+    @Test
+    void aDenseWindowOfNumbersDoesNotFormOneLongRun() {
+        // Jobs are numbered in sequence, so the live ones are a dense window; were they laid out in
+        // consecutive slots, each removal's backward shift would scan the whole window.
+        JobTable table = new JobTable();
+        List<ServerJob> jobs = new ArrayList<>();
+        for (int n = 1; n <= 100_000; n++) {
+            ServerJob j = job(PREFIX, 1_000_000 + n, "", "");
+            jobs.add(j);
+            table.add(j);
+        }
+        assertThat(table.longestRun()).isLessThan(1000);
+        for (int n = 0; n < 50_000; n++) {
+            table.remove(jobs.get(n)); // FIFO, as a drain does
+        }
+        assertThat(table.longestRun()).isLessThan(1000);
+        assertThat(table.find(bytes("H:127.0.0.1:" + (1_000_000 + 50_001)))).isSameAs(jobs.get(50_000));
     }
 
     @Test
