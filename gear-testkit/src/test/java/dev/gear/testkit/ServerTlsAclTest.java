@@ -11,6 +11,8 @@ import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.NioConnection;
 import dev.gear.internal.transport.SocketSettings;
 import dev.gear.internal.transport.TlsSettings;
+import dev.gear.internal.server.ServerAccess;
+import dev.gear.internal.server.ServerEvent;
 import dev.gear.server.Acl;
 import dev.gear.server.AclEntry;
 import dev.gear.server.ConnectionSnapshot;
@@ -160,6 +162,70 @@ class ServerTlsAclTest {
         assertThat(server.isRunning()).isFalse();
     }
 
+    /**
+     * maxqueue and create/drop function change the server for everyone: with an ACL they need grant
+     * permission, as shutdown does (before, any certificate of the CA could zero a queue limit,
+     * drop an idle function or create function entries without bound).
+     */
+    @Test
+    void serverSettingsNeedGrantPermission() throws Exception {
+        Conn stranger = open("stranger");
+        Conn client = open("client");
+        Conn manager = open("manager");
+        assertThat(client.submit("test-fn").type()).isEqualTo(PacketType.JOB_CREATED);
+        assertThat(manager.admin("create function idle-fn")).isEqualTo("OK\n");
+        String before = manager.admin("status") + manager.admin("prioritystatus");
+        for (Conn denied : List.of(stranger, client)) {
+            assertThat(denied.admin("maxqueue test-fn 1")).isEqualTo("ERR PERMISSION_DENIED\n");
+            assertThat(denied.admin("maxqueue test-fn 1 1 1")).isEqualTo("ERR PERMISSION_DENIED\n");
+            assertThat(denied.admin("create function intruder-fn")).isEqualTo("ERR PERMISSION_DENIED\n");
+            assertThat(denied.admin("drop function idle-fn")).isEqualTo("ERR PERMISSION_DENIED\n");
+            assertThat(denied.admin("drop function no-such-fn")).as("no hint whether it exists")
+                    .isEqualTo("ERR PERMISSION_DENIED\n");
+        }
+        assertThat(manager.admin("status") + manager.admin("prioritystatus")).as("nothing changed").isEqualTo(before);
+        assertThat(client.submit("test-fn").type()).as("no queue limit was set").isEqualTo(PacketType.JOB_CREATED);
+
+        assertThat(manager.admin("maxqueue test-fn 1")).isEqualTo("OK\n");
+        assertThat(client.submit("test-fn").fieldString(0)).isEqualTo("QUEUE_ERROR");
+        assertThat(manager.admin("drop function idle-fn")).isEqualTo("OK\n");
+        assertThat(manager.admin("create function new-fn")).isEqualTo("OK\n");
+        assertThat(manager.admin("status")).contains("new-fn\t").doesNotContain("idle-fn");
+    }
+
+    /**
+     * Every ACL refusal is on record as an AclDenied event (and an INFO log line, from the same
+     * place): before, only CAN_DO and SUBMIT_* denials were, and only CAN_DO ones were logged.
+     */
+    @Test
+    void everyAclRefusalIsRecorded() throws Exception {
+        BlockingQueue<ServerEvent.AclDenied> denials = new LinkedBlockingQueue<>();
+        ServerAccess.core(server).addEventListener(e -> {
+            if (e instanceof ServerEvent.AclDenied d) {
+                denials.add(d);
+            }
+        });
+        Conn client = open("client");
+        String handle = client.submit("test-fn").fieldString(0);
+        Conn stranger = open("stranger");
+        stranger.send(Packet.request(PacketType.CAN_DO, "test-fn"));
+        assertDenied(stranger.submit("test-fn"));
+        for (String line : List.of("cancel job " + handle, "shutdown graceful", "maxqueue test-fn 1",
+                "create function x", "drop function test-fn", "acl grant invoke stranger .*", "acl revoke all client")) {
+            assertThat(stranger.admin(line)).as(line).isEqualTo("ERR PERMISSION_DENIED\n");
+        }
+        List<String> recorded = new ArrayList<>();
+        while (recorded.size() < 9) {
+            ServerEvent.AclDenied d = denials.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(d).as("denials recorded so far: " + recorded).isNotNull();
+            assertThat(d.subject()).isEqualTo("stranger");
+            recorded.add(d.action() + " | " + d.target());
+        }
+        assertThat(recorded).containsExactly("register | test-fn", "invoke | test-fn", "cancel job | " + handle,
+                "shutdown | graceful", "maxqueue | test-fn 1", "create function | x", "drop function | test-fn",
+                "acl grant | invoke stranger .*", "acl revoke | all client");
+    }
+
     @Test
     void plainConnectionToAnAclServerIsRefusedAtTheHandshake() throws Exception {
         // No TLS: the server sees plaintext on its TLS port and closes; nothing can be submitted.
@@ -221,7 +287,7 @@ class ServerTlsAclTest {
                 String line = lines.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(line).as("reply to " + command).isNotNull();
                 reply.add(line);
-                if (!command.equals("acl list") || line.equals(".")) {
+                if (!List.of("acl list", "status", "prioritystatus").contains(command) || line.equals(".")) {
                     return String.join("\n", reply) + "\n";
                 }
             }

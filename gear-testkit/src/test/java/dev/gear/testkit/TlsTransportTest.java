@@ -1,6 +1,7 @@
 package dev.gear.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gear.Packet;
 import dev.gear.PacketType;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +199,103 @@ class TlsTransportTest {
                 .isEqualTo("TLS handshake failed: plaintext on TLS port (first byte 0x73 's', "
                         + "expected a TLS handshake record 0x16)");
         assertRoundTrip(listener, "still-serving");
+    }
+
+    /**
+     * A TLS 1.2 client that starts a second handshake on an open connection: the JDK server would
+     * renegotiate (each one a full handshake on the loop thread, and the identity would stay the
+     * first certificate's anyway); the server closes that connection instead, naming why.
+     */
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        Listener listener = listen(TlsSettings.of(CERTS.serverContext()));
+        try (SSLSocket socket = (SSLSocket) CERTS.clientContext("renegotiator").getSocketFactory()
+                .createSocket("127.0.0.1", listener.address().getPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(socket.getInputStream())).isEqualTo("first");
+            Peer server = nextAccepted();
+
+            assertThatThrownBy(() -> {
+                socket.startHandshake(); // TLS 1.2: a new ClientHello on the open connection
+                socket.getOutputStream().write("second\n".getBytes(StandardCharsets.US_ASCII));
+                readLine(socket.getInputStream());
+            }).as("the renegotiating client sees its connection end").isInstanceOf(IOException.class);
+            assertThat(server.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isEqualTo("TLS error: client-initiated TLS 1.2 renegotiation refused "
+                            + "(a new handshake on an open connection; reconnect instead)");
+        }
+        assertRoundTrip(listener, "still-serving");
+    }
+
+    @Test
+    void sslV2HelloIsNamed() throws Exception {
+        Listener listener = listen(TlsSettings.of(CERTS.serverContext()));
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.address());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            // SSL 2.0 record header (length 0x2e, high bit set), CLIENT-HELLO, version 3.1, ...
+            socket.getOutputStream().write(new byte[] {(byte) 0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15});
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(nextAccepted().closed.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo("TLS handshake failed: SSLv2-format ClientHello (first byte 0x80): SSL 2.0 and its "
+                        + "hello format are not accepted, only TLS 1.2 and 1.3");
+    }
+
+    /** Hand-made ClientHellos offering only what the server never enables: refused, naming the reason. */
+    @Test
+    void downgradeAttemptsAreRefusedWithTheReason() throws Exception {
+        Listener listener = listen(TlsSettings.of(CERTS.serverContext()));
+        assertHelloRefused(listener, clientHello(0x0301, 0x002f), 70,
+                "TLS handshake failed: no common TLS protocol (Client requested protocol TLSv1 is not enabled");
+        assertHelloRefused(listener, clientHello(0x0302, 0x002f), 70,
+                "TLS handshake failed: no common TLS protocol (Client requested protocol TLSv1.1 is not enabled");
+        assertHelloRefused(listener, clientHello(0x0303, 0x0002, 0x003b), 40,
+                "TLS handshake failed: no common cipher suite: the client offered none this server enables");
+        assertHelloRefused(listener, clientHello(0x0303, 0x0003, 0x0005), 40,
+                "TLS handshake failed: no common cipher suite: the client offered none this server enables");
+        assertRoundTrip(listener, "still-serving");
+    }
+
+    /** A TLS 1.0-1.2 style ClientHello: no extensions, null compression, the given suites. */
+    static byte[] clientHello(int version, int... suites) {
+        int bodyLength = 2 + 32 + 1 + 2 + 2 * suites.length + 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(5 + 4 + bodyLength);
+        b.put((byte) 0x16).putShort((short) 0x0301).putShort((short) (4 + bodyLength));
+        b.put((byte) 1).put((byte) 0).putShort((short) bodyLength);
+        b.putShort((short) version).put(new byte[32]).put((byte) 0).putShort((short) (2 * suites.length));
+        for (int suite : suites) {
+            b.putShort((short) suite);
+        }
+        b.put((byte) 1).put((byte) 0);
+        return b.array();
+    }
+
+    private void assertHelloRefused(Listener listener, byte[] hello, int alert, String reason) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.address());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(hello);
+            byte[] reply = socket.getInputStream().readNBytes(7);
+            assertThat(reply).as("a fatal alert record").hasSize(7);
+            assertThat(reply[0]).isEqualTo((byte) 0x15);
+            assertThat(reply[5]).as("fatal").isEqualTo((byte) 2);
+            assertThat(reply[6] & 0xff).as("alert description").isEqualTo(alert);
+        }
+        assertThat(nextAccepted().closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).startsWith(reason);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("end of stream after '" + line + "'");
+            }
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     @Test

@@ -35,6 +35,12 @@ public final class AclPermissions implements PermissionPolicy {
         return acl.canGrant(subject);
     }
 
+    /** {@code maxqueue}, {@code create/drop function}: an administrator's act too (grant permission). */
+    @Override
+    public boolean canConfigure(String subject) {
+        return acl.canGrant(subject);
+    }
+
     @Override
     public String aclCommand(String subject, List<String> words) {
         String command = words.size() < 2 ? "" : words.get(1).toLowerCase(java.util.Locale.ROOT);

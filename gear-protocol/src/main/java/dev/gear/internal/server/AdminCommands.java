@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 final class AdminCommands {
     private static final Logger LEVEL_PROBE = LoggerFactory.getLogger("dev.gear.server");
 
+    private static final String PERMISSION_DENIED = "ERR PERMISSION_DENIED\n";
+
     private final ServerCore core;
 
     AdminCommands(ServerCore core) {
@@ -40,10 +42,10 @@ final class AdminCommands {
             case "cancel":
                 return cancel(peer, words);
             case "maxqueue":
-                return maxQueue(words);
+                return maxQueue(peer, words);
             case "create":
             case "drop":
-                return function(command, words);
+                return function(peer, command, words);
             case "version":
                 return "OK " + core.config().version() + "\n";
             case "getpid":
@@ -53,7 +55,8 @@ final class AdminCommands {
             case "shutdown":
                 return shutdown(peer, words);
             case "acl":
-                return core.config().permissions().aclCommand(peer.subject, List.of(words));
+                String reply = core.config().permissions().aclCommand(peer.subject, List.of(words));
+                return reply.equals(PERMISSION_DENIED) ? denied(peer, words, 2) : reply;
             default:
                 return unknown(words[0]);
         }
@@ -124,14 +127,14 @@ final class AdminCommands {
             return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
         }
         if (!core.config().permissions().canInvoke(peer.subject, job.function.displayName())) {
-            return "ERR PERMISSION_DENIED\n";
+            return denied(peer, words, 2);
         }
         core.cancel(job);
         core.queueChanged();
         return "OK\n";
     }
 
-    private String maxQueue(String[] words) {
+    private String maxQueue(Peer peer, String[] words) {
         if (words.length < 2) {
             return "ERR INVALID_ARGUMENTS "
                     + urlText("An incomplete set of arguments was sent to this command maxqueue") + "\n";
@@ -148,6 +151,9 @@ final class AdminCommands {
         } catch (NumberFormatException e) {
             return "ERR INVALID_ARGUMENTS " + urlText("maxqueue sizes must be integers (0 or less: unlimited)") + "\n";
         }
+        if (!core.config().permissions().canConfigure(peer.subject)) {
+            return denied(peer, words, 1); // with an ACL, only a subject with grant permission
+        }
         // gearmand: only existing functions are affected; unknown names get OK and no effect.
         FunctionEntry f = core.functions.get(Bytes.keyOfText(words[1]));
         if (f != null) {
@@ -158,13 +164,17 @@ final class AdminCommands {
         return "OK\n";
     }
 
-    private String function(String command, String[] words) {
+    private String function(Peer peer, String command, String[] words) {
         if (words.length < 2 || !words[1].equalsIgnoreCase("function")) {
             return unknown(words[0]);
         }
         if (words.length < 3) {
             return "ERR INVALID_ARGUMENTS "
                     + urlText("An incomplete set of arguments was sent to this command " + command) + "\n";
+        }
+        if (!core.config().permissions().canConfigure(peer.subject)) {
+            // Checked before the lookup, so a refused peer cannot learn which functions exist either.
+            return denied(peer, words, 2);
         }
         if (command.equals("create")) {
             if (words[2].indexOf('\r') >= 0 || words[2].indexOf('\0') >= 0) {
@@ -203,10 +213,22 @@ final class AdminCommands {
             return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
         }
         if (!core.config().permissions().canShutdown(peer.subject)) {
-            return "ERR PERMISSION_DENIED\n"; // with an ACL, only a subject with grant permission
+            return denied(peer, words, 1); // with an ACL, only a subject with grant permission
         }
         core.loop().execute(() -> core.shutdown(graceful)); // after this OK has been queued
         return "OK\n";
+    }
+
+    /**
+     * {@code ERR PERMISSION_DENIED}, logged and journalled by the core: the action is the line's
+     * first {@code actionWords} words (e.g. {@code cancel job}), the target the rest.
+     */
+    private String denied(Peer peer, String[] words, int actionWords) {
+        int n = Math.min(actionWords, words.length);
+        String action = String.join(" ", Arrays.asList(words).subList(0, n)).toLowerCase(Locale.ROOT);
+        String target = String.join(" ", Arrays.asList(words).subList(n, words.length));
+        core.aclDenied(peer, action, target, "answered " + PERMISSION_DENIED.trim());
+        return PERMISSION_DENIED;
     }
 
     private static String verbosity() {

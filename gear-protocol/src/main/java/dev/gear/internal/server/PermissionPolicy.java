@@ -28,6 +28,11 @@ public interface PermissionPolicy {
         }
 
         @Override
+        public boolean canConfigure(String subject) {
+            return true;
+        }
+
+        @Override
         public String aclCommand(String subject, List<String> words) {
             return "ERR ACL_DISABLED\n";
         }
@@ -44,6 +49,14 @@ public interface PermissionPolicy {
      * nothing here; with an ACL we require grant permission, the ACL's administrator right.
      */
     boolean canShutdown(String subject);
+
+    /**
+     * May {@code subject} change the server's settings with the admin commands {@code maxqueue},
+     * {@code create function} and {@code drop function}? gear has none of them; with an ACL we
+     * require grant permission, as for {@code shutdown}: otherwise any certificate of the CA could
+     * lift or zero a queue limit, drop functions, or create function entries without bound.
+     */
+    boolean canConfigure(String subject);
 
     /**
      * Answers an {@code acl ...} admin line ({@code words} split on spaces, {@code words[0]} is

@@ -302,10 +302,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private void canDo(Peer peer, byte[] name, int timeoutMillis) {
         String key = Bytes.key(name);
         if (!config.permissions().canRegister(peer.subject, Bytes.display(key))) {
-            LOG.info("ACL: {} (subject {}) may not register {}; CAN_DO ignored", peer, peer.subject, Bytes.display(key));
-            if (hasListeners()) {
-                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "register", Bytes.display(key)));
-            }
+            aclDenied(peer, "register", Bytes.display(key), "CAN_DO ignored");
             return;
         }
         FunctionEntry f = function(key);
@@ -566,9 +563,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         }
         String key = Bytes.key(Arrays.copyOf(body, nameEnd));
         if (!allowAll && !config.permissions().canInvoke(peer.subject, Bytes.display(key))) {
-            if (hasListeners()) {
-                emit(new ServerEvent.AclDenied(peer.id, peer.subject, "invoke", Bytes.display(key)));
-            }
+            aclDenied(peer, "invoke", Bytes.display(key), "SUBMIT_* answered ERROR 0, no job created");
             error(peer, "0", "Permission denied by ACL");
             return null;
         }
@@ -1042,6 +1037,17 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             }
         }
         return false;
+    }
+
+    /**
+     * Every refusal by the ACL goes through here, so each one is on record: an INFO line in the
+     * server's log and an {@link ServerEvent.AclDenied} event (the test kit's journal).
+     */
+    void aclDenied(Peer peer, String action, String target, String consequence) {
+        LOG.info("ACL: {} (subject {}) may not {} {}; {}", peer, peer.subject, action, target, consequence);
+        if (hasListeners()) {
+            emit(new ServerEvent.AclDenied(peer.id, peer.subject, action, target));
+        }
     }
 
     private void error(Peer peer, String code, String text) {

@@ -18,7 +18,12 @@ public sealed interface ServerEvent {
     record CantDo(long connectionId, String function) implements ServerEvent {
     }
 
-    /** The ACL refused {@code action} ({@code register} or {@code invoke}) on {@code target}. */
+    /**
+     * The ACL refused {@code action} on {@code target}: {@code register} or {@code invoke} a function,
+     * or an admin command ({@code cancel job}, {@code shutdown}, {@code maxqueue},
+     * {@code create function}, {@code drop function}, {@code acl grant}, {@code acl revoke},
+     * {@code acl self-revoke}) whose target is the rest of its line.
+     */
     record AclDenied(long connectionId, String subject, String action, String target) implements ServerEvent {
     }
 

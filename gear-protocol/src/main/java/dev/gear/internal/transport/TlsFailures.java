@@ -49,8 +49,14 @@ final class TlsFailures {
         if (detail.startsWith("Received fatal alert")) {
             return peer + " refused the handshake: " + detail;
         }
-        if (detail.contains("No appropriate protocol") || detail.contains("protocol_version")) {
+        if (detail.contains("No appropriate protocol") || detail.contains("protocol_version")
+                || detail.startsWith("Client requested protocol")) {
+            // The last one is a server's view of a client offering only older protocols (TLS 1.0, 1.1).
             return "no common TLS protocol (" + detail + ")";
+        }
+        if (!clientMode && detail.contains("no cipher suites in common")) {
+            // e.g. a client offering only NULL, export or RC4 suites, which the JDK never enables
+            return "no common cipher suite: the client offered none this server enables (" + detail + ")";
         }
         return detail;
     }

@@ -42,6 +42,8 @@ final class TlsTransport {
      * it opens anyway (a server that sends no session tickets says nothing until asked).
      */
     static final Duration VERDICT_GRACE = Duration.ofSeconds(1);
+    static final String RENEGOTIATION_REFUSED = "client-initiated TLS 1.2 renegotiation refused "
+            + "(a new handshake on an open connection; reconnect instead)";
 
     private final NioConnection connection;
     private final SSLEngine engine;
@@ -204,6 +206,12 @@ final class TlsTransport {
         }
         String shown = String.format("0x%02x", first & 0xff)
                 + (first >= 0x20 && first < 0x7f ? " '" + (char) first + "'" : "");
+        if (!clientMode && (first & 0x80) != 0 && netIn.position() >= 3 && netIn.get(2) == 1) {
+            // SSL 2.0's record header: a 2-byte length with the high bit set, then message type 1, CLIENT-HELLO.
+            fail("SSLv2-format ClientHello (first byte " + shown + "): SSL 2.0 and its hello format are "
+                    + "not accepted, only TLS 1.2 and 1.3", false);
+            return false;
+        }
         fail(clientMode
                 ? "server answered in plaintext (first byte " + shown + "): not a TLS port?"
                 : "plaintext on TLS port (first byte " + shown + ", expected a TLS handshake record 0x16)", false);
@@ -251,6 +259,10 @@ final class TlsTransport {
         try {
             while (!connection.isClosed()) {
                 HandshakeStatus status = engine.getHandshakeStatus();
+                if (status != HandshakeStatus.NOT_HANDSHAKING && isRenegotiation()) {
+                    fail(RENEGOTIATION_REFUSED, false);
+                    return;
+                }
                 if (status == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
                     continue;
@@ -305,6 +317,18 @@ final class TlsTransport {
                 netIn.compact();
             }
         }
+    }
+
+    /**
+     * A TLS 1.2 client asking for a new handshake on an open connection (a ClientHello after the
+     * first handshake). The JDK server would allow it, but it gains a Gearman client nothing: the
+     * identity stays the first certificate's CN, while each renegotiation costs the loop thread a
+     * full handshake (a cheap way to slow every other connection). TLS 1.3 has no renegotiation;
+     * its post-handshake messages (key updates) are left to the engine.
+     */
+    private boolean isRenegotiation() {
+        return handshakeDone && !clientMode && !connection.isClosing()
+                && "TLSv1.2".equals(engine.getSession().getProtocol());
     }
 
     private void growNetInIfFull() {

@@ -87,6 +87,19 @@ public final class RawConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Wraps a socket that is already connected, e.g. an {@code SSLSocket} (its handshake runs on
+     * first use); {@code peer} names the other side in failure messages.
+     */
+    public static RawConnection over(Socket socket, String peer) {
+        try {
+            return new RawConnection(socket, peer);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("Cannot use the socket to " + peer, e);
+        }
+    }
+
     /** Connects to a server under test. */
     public static RawConnection open(ServerUnderTest server) {
         return open(server.host(), server.port());
