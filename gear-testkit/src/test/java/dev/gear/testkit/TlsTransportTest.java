@@ -259,6 +259,35 @@ class TlsTransportTest {
         assertRoundTrip(listener, "still-serving");
     }
 
+    /**
+     * A refused peer that is still sending (a TLS 1.3 client's certificate flight is typically
+     * still arriving when its refusal leaves) gets an orderly end, not a reset: the server reads
+     * and drops the rest before closing. Closing with unread input sends RST, and the peer then
+     * saw "broken pipe" or "connection reset" instead of the alert that says why.
+     */
+    @Test
+    void refusedPeerStillSendingGetsAnOrderlyEndNotAReset() throws Exception {
+        Listener listener = listen(TlsSettings.of(CERTS.serverContext()));
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.address());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(clientHello(0x0301, 0x002f));
+            byte[] alert = socket.getInputStream().readNBytes(7);
+            assertThat(alert).as("the fatal alert record").hasSize(7);
+            assertThat(alert[0]).isEqualTo((byte) 0x15);
+
+            byte[] more = new byte[16 * 1024];
+            Arrays.fill(more, (byte) 0x17);
+            for (int i = 0; i < 16; i++) {
+                socket.getOutputStream().write(more); // without the lingering close: broken pipe / reset
+            }
+            socket.shutdownOutput();
+            assertThat(socket.getInputStream().read()).as("an orderly end of stream").isEqualTo(-1);
+        }
+        assertThat(nextAccepted().closed.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .startsWith("TLS handshake failed: no common TLS protocol");
+    }
+
     /** A TLS 1.0-1.2 style ClientHello: no extensions, null compression, the given suites. */
     static byte[] clientHello(int version, int... suites) {
         int bodyLength = 2 + 32 + 1 + 2 + 2 * suites.length + 2;

@@ -281,6 +281,61 @@ public final class NioConnection {
         }
     }
 
+    /**
+     * How long a connection refused after its last bytes (a TLS alert) keeps reading and dropping
+     * what its peer still sends, waiting for the peer's FIN: see {@link #lingerThenClose}.
+     */
+    static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+    private boolean lingering;
+
+    /**
+     * Closes gracefully after the bytes already written: sends FIN at once, then reads and drops
+     * whatever the peer still sends until its FIN or {@link #LINGER}, and only then closes. Closing
+     * a socket with unread input makes the kernel answer with RST instead of FIN, and an RST can
+     * destroy the alert the peer has not read yet: a TLS 1.3 client whose certificate is refused
+     * is typically still sending its Finished when the alert leaves, and then learned "broken pipe"
+     * instead of why it was refused. Nothing is delivered to the handler meanwhile.
+     */
+    void lingerThenClose(String reason) {
+        if (closed || lingering) {
+            return;
+        }
+        lingering = true;
+        closing = true; // nothing more is sent
+        closeReason = reason;
+        output.clear();
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close(reason);
+            return;
+        }
+        updateInterest();
+        loop.schedule(LINGER, () -> close(reason));
+    }
+
+    /** Reads and drops what a lingering connection's peer sends; closes at its FIN. */
+    private void drainLingering() {
+        ByteBuffer scratch = loop.scratch();
+        for (int i = 0; i < 16 && !closed; i++) {
+            scratch.clear();
+            int n;
+            try {
+                n = channel.read(scratch);
+            } catch (IOException e) {
+                close(closeReason);
+                return;
+            }
+            if (n < 0) {
+                close(closeReason);
+                return;
+            }
+            if (n == 0 || scratch.hasRemaining()) {
+                return;
+            }
+        }
+    }
+
     /** Closes with a TCP reset (SO_LINGER 0) instead of an orderly FIN: a fault to inject. */
     public void reset(String reason) {
         try {
@@ -292,6 +347,10 @@ public final class NioConnection {
     }
 
     void onReadable() {
+        if (lingering) {
+            drainLingering();
+            return;
+        }
         if (tls != null) {
             tls.onReadable(loop.scratch());
             return;
@@ -354,7 +413,7 @@ public final class NioConnection {
      * a partial write resumes from the exact byte next time.
      */
     void flush() {
-        if (closed) {
+        if (closed || lingering) {
             return;
         }
         if (tls != null) {
@@ -399,7 +458,9 @@ public final class NioConnection {
             return;
         }
         int ops = 0;
-        if (tls != null) {
+        if (lingering) {
+            ops = SelectionKey.OP_READ;
+        } else if (tls != null) {
             ops = tls.interestOps();
         } else {
             if (!readPaused && !closing) {

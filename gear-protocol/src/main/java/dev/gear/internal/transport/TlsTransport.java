@@ -490,6 +490,11 @@ final class TlsTransport {
         }
         String what = handshakeDone && !awaitingVerdict ? "TLS error" : "TLS handshake failed";
         LOG.warn("{} with {} ({} side): {}", what, connection.remoteAddress(), clientMode ? "client" : "server", reason);
-        connection.close(what + ": " + reason);
+        if (sendAlert && !clientMode && !netOut.hasRemaining()) {
+            // The alert is out: let it reach the peer before the socket closes (see lingerThenClose).
+            connection.lingerThenClose(what + ": " + reason);
+        } else {
+            connection.close(what + ": " + reason);
+        }
     }
 }
