@@ -4,6 +4,8 @@ import dev.gear.ConnectionException;
 import dev.gear.GearmanErrorException;
 import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
+import dev.gear.InvalidDataException;
+import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.DecodeError;
@@ -319,7 +321,7 @@ public final class ServerConnection implements ConnectionHandler {
      * GearmanErrorException for an {@code ERR} reply.
      */
     public CompletableFuture<List<String>> admin(String command, boolean multiLine, Duration timeout) {
-        PendingAdmin request = new PendingAdmin(multiLine);
+        PendingAdmin request = new PendingAdmin(command, multiLine, pool.settings().limits().maxPacketSize());
         loop().execute(() -> {
             NioConnection c = current;
             if (c == null || !c.isOpen()) {
@@ -350,6 +352,13 @@ public final class ServerConnection implements ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        if (packet.magic() != Magic.RES) {
+            // Only clients send \0REQ (servers refuse it with INVALID_MAGIC): taken as an answer it
+            // would complete a request with something no server sent. Start over, as for bad data.
+            LOG.warn("{} with \\0REQ magic from {}: not a server's packet", packet.type(), this);
+            connection.close("bad data from server: " + packet.type() + " with \\0REQ magic");
+            return;
+        }
         switch (packet.type()) {
             case JOB_CREATED:
             case STATUS_RES:
@@ -420,6 +429,10 @@ public final class ServerConnection implements ConnectionHandler {
         }
         if (head.accept(line)) {
             admin.poll();
+        } else if (head.overflowed) {
+            // The rest of an oversized reply would still be read as this one's; start over.
+            admin.poll();
+            connection.close("admin reply to '" + head.command + "' over " + head.maxBytes + " bytes");
         }
     }
 
@@ -460,14 +473,24 @@ public final class ServerConnection implements ConnectionHandler {
         return this + (failure == null ? " (not connected yet)" : " (" + failure + ")");
     }
 
-    /** One admin command waiting for its reply lines. */
+    /**
+     * One admin command waiting for its reply lines. A list reply is held to {@code maxBytes} (the
+     * largest packet the connection accepts), and once its caller has given up its lines are no
+     * longer kept: a server that never ends a list must not fill the heap.
+     */
     private static final class PendingAdmin {
+        final String command;
         final boolean multiLine;
+        final long maxBytes;
         final List<String> lines = new ArrayList<>();
         final CompletableFuture<List<String>> result = new CompletableFuture<>();
+        long bytes;
+        boolean overflowed;
 
-        PendingAdmin(boolean multiLine) {
+        PendingAdmin(String command, boolean multiLine, long maxBytes) {
+            this.command = command;
             this.multiLine = multiLine;
+            this.maxBytes = maxBytes;
         }
 
         /** Takes one reply line; true when the reply is complete. */
@@ -488,6 +511,16 @@ public final class ServerConnection implements ConnectionHandler {
             if (line.equals(".")) {
                 result.complete(List.copyOf(lines));
                 return true;
+            }
+            if (result.isDone()) {
+                return false; // timed out: only its end is awaited, to stay in step
+            }
+            bytes += line.length() + 1;
+            if (bytes > maxBytes) {
+                overflowed = true;
+                result.completeExceptionally(new InvalidDataException("admin reply to '" + command
+                        + "' exceeds " + maxBytes + " bytes without its terminating '.' line"));
+                return false;
             }
             lines.add(line);
             return false;

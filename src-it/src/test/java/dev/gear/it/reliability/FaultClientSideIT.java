@@ -1,0 +1,658 @@
+package dev.gear.it.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gear.Client;
+import dev.gear.GearmanException;
+import dev.gear.Job;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.Precedence;
+import dev.gear.StatusAdminRequest;
+import dev.gear.Worker;
+import dev.gear.WorkerJob;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.DecodeListener;
+import dev.gear.internal.codec.FrameDecoder;
+import dev.gear.it.support.Frame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our {@link Client} and {@link Worker} against hostile servers (issue 7, "Client side"): a plain
+ * {@link ServerSocket} on loopback, written here, speaking raw bytes. Each case is one public call
+ * against one server behaviour, run again on every connection the client (re)opens:
+ * <ul>
+ * <li><b>drops</b> (FIN and RST) at every point of a job's life: before JOB_CREATED, in the middle
+ *     of the JOB_CREATED packet, after JOB_CREATED, after WORK_DATA, in the middle of WORK_COMPLETE;
+ *     for the worker after its GRAB_JOB_UNIQ, in the middle of JOB_ASSIGN_UNIQ, after JOB_ASSIGN_UNIQ,
+ *     after NOOP; for ECHO, GET_STATUS, OPTION_REQ and admin requests before and in the middle of
+ *     the answer;</li>
+ * <li><b>garbage</b> in place of an answer: random bytes, a bad magic, an unknown packet type, a
+ *     huge declared length, a reply to nothing, a text line where a packet is due, a packet where
+ *     admin text is due;</li>
+ * <li><b>silence</b>: it accepts and never answers.</li>
+ * </ul>
+ * Every call must end, with a result or an exception, within its timeout plus 5 s (waited on
+ * futures), and the outcome must be one the case allows. Afterwards everything is closed and the
+ * I/O threads of every client and worker made here ({@code gear-client-hostile…},
+ * {@code gear-worker-hostile…}) and the fake servers' threads must all end (joined with a timeout).
+ * Short by default; {@code -Dsoak.seconds=N} repeats all cases for N seconds.
+ */
+class FaultClientSideIT {
+    /** The timeout of calls that must time out (the server is silent, or ignores what it got). */
+    private static final Duration SHORT = Duration.ofMillis(700);
+    /**
+     * The timeout of calls that must end otherwise (a drop, garbage): long, so that they prove they
+     * end on the event, not by timing out on a loaded machine.
+     */
+    private static final Duration LONG = Duration.ofSeconds(15);
+    private static final Duration SLACK = Duration.ofSeconds(5);
+    private static final String ID_PREFIX = "hostile";
+    private static final List<String> OUR_THREADS = List.of("gear-client-" + ID_PREFIX, "gear-worker-" + ID_PREFIX,
+            FakeServer.THREAD_PREFIX);
+
+    private static final String CONN = "ConnectionException";
+    private static final String TIMEOUT = "GearmanTimeoutException";
+    private static final String LOST = "job failed: connection lost";
+
+    private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+    private final AtomicLong worstMillis = new AtomicLong();
+    /** The most I/O threads of ours seen alive at once, sampled as the fake servers accept. */
+    private static final AtomicInteger PEAK_THREADS = new AtomicInteger();
+    private final AtomicInteger caseCounter = new AtomicInteger();
+
+    @Test
+    void everyCallEndsInTimeAndNoThreadOutlivesItsClient() throws Exception {
+        assertThat(ourThreads()).as("threads of ours alive before the test").isEmpty();
+        int threadsBefore = Thread.getAllStackTraces().size();
+        List<Case> cases = cases();
+        Duration run = Soak.duration(Duration.ZERO);
+        long end = System.nanoTime() + run.toNanos();
+        ExecutorService callers = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "hostile-caller");
+            t.setDaemon(true);
+            return t;
+        });
+        List<String> failures = new CopyOnWriteArrayList<>();
+        int rounds = 0;
+        long calls = 0;
+        try {
+            do {
+                List<CompletableFuture<Void>> running = new ArrayList<>();
+                for (Case c : cases) {
+                    running.add(CompletableFuture.runAsync(() -> {
+                        String failure = run(c);
+                        if (failure != null) {
+                            failures.add(failure);
+                        }
+                    }, callers));
+                    calls++;
+                }
+                CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0]))
+                        .get(LONG.plus(SLACK).multipliedBy(cases.size()).toSeconds(), TimeUnit.SECONDS);
+                rounds++;
+            } while (System.nanoTime() < end && failures.isEmpty());
+        } finally {
+            callers.shutdownNow();
+            callers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        List<String> leaked = awaitOurThreadsEnd(Duration.ofSeconds(15));
+        int threadsAfter = Thread.getAllStackTraces().size();
+
+        Soak.Summary summary = Soak.summary("client-side")
+                .put("cases", cases.size())
+                .put("rounds", rounds)
+                .put("calls", calls)
+                .put("worstCallMillis", worstMillis.get())
+                .put("timeoutMillis", SHORT.toMillis() + "/" + LONG.toMillis())
+                .put("slackMillis", SLACK.toMillis());
+        new TreeMap<>(outcomes).forEach((k, v) -> summary.put(k.replace(' ', '_').replace(":", ""), v.get()));
+        summary.put("ioThreadsPeak", PEAK_THREADS.get())
+                .put("threadsBefore", threadsBefore)
+                .put("threadsAfter", threadsAfter)
+                .put("leakedThreads", leaked.size())
+                .print();
+
+        assertThat(failures).as("calls that overran or ended wrongly").isEmpty();
+        assertThat(leaked).as("our threads still alive after everything was closed").isEmpty();
+    }
+
+    // ------------------------------------------------------------------ the cases
+
+    /** One public call against one hostile behaviour, and the outcomes it may have. */
+    private static final class Case {
+        final String name;
+        final Script server;
+        final Call call;
+        final Set<String> allowed;
+        final Duration timeout;
+        final Duration bound;
+
+        Case(String name, Script server, Call call, String... allowed) {
+            this.name = name;
+            this.server = server;
+            this.call = call;
+            this.allowed = Set.of(allowed);
+            this.timeout = this.allowed.contains(TIMEOUT) ? SHORT : LONG;
+            this.bound = timeout.plus(SLACK);
+        }
+    }
+
+    private List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        for (Drop drop : Drop.values()) {
+            String d = drop.name().toLowerCase();
+            // a client's job, at every point of its life
+            cases.add(new Case("submit, " + d + " before JOB_CREATED",
+                    p -> { p.await(PacketType.SUBMIT_JOB); drop.apply(p); }, submitAndWait(), CONN));
+            cases.add(new Case("submit, " + d + " mid JOB_CREATED",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.sendHalf(created()); drop.apply(p); }, submitAndWait(), CONN));
+            cases.add(new Case("submit, " + d + " after JOB_CREATED",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); drop.apply(p); }, submitAndWait(), LOST));
+            cases.add(new Case("submit, " + d + " after WORK_DATA",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.send(created(), work(PacketType.WORK_DATA, "part")); drop.apply(p); },
+                    submitAndWait(), LOST));
+            cases.add(new Case("submit, " + d + " mid WORK_COMPLETE",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.sendHalf(work(PacketType.WORK_COMPLETE, "done")); drop.apply(p); },
+                    submitAndWait(), LOST));
+            cases.add(new Case("get status, " + d + " before STATUS_RES",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.await(PacketType.GET_STATUS); drop.apply(p); },
+                    submitAndGetStatus(), CONN));
+            cases.add(new Case("echo, " + d + " before ECHO_RES", p -> { p.await(PacketType.ECHO_REQ); drop.apply(p); }, echo(), CONN));
+            cases.add(new Case("echo, " + d + " mid ECHO_RES",
+                    p -> { Packet req = p.await(PacketType.ECHO_REQ); p.sendHalf(Packet.response(PacketType.ECHO_RES, req.data())); drop.apply(p); },
+                    echo(), CONN));
+            cases.add(new Case("option, " + d + " before OPTION_RES", p -> { p.await(PacketType.OPTION_REQ); drop.apply(p); }, option(), CONN));
+            cases.add(new Case("admin status, " + d + " before the reply", p -> { p.awaitLine(); drop.apply(p); }, adminStatus(), CONN));
+            cases.add(new Case("admin status, " + d + " mid list",
+                    p -> { p.awaitLine(); p.sendRaw("f\t1\t0\t1\n".getBytes(StandardCharsets.US_ASCII)); drop.apply(p); },
+                    adminStatus(), CONN));
+            // a worker's job
+            cases.add(new Case("getJob, " + d + " after GRAB_JOB_UNIQ", p -> { p.await(PacketType.GRAB_JOB_UNIQ); drop.apply(p); },
+                    getJobAndComplete(), TIMEOUT));
+            cases.add(new Case("getJob, " + d + " mid JOB_ASSIGN_UNIQ",
+                    p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.sendHalf(assign()); drop.apply(p); }, getJobAndComplete(), TIMEOUT));
+            // The job arrived: getJob returns it; the result cannot go back (refused, or dropped if
+            // the worker has not seen the drop yet), or the job was dropped before a caller took it.
+            cases.add(new Case("getJob, " + d + " after JOB_ASSIGN_UNIQ",
+                    p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.send(assign()); drop.apply(p); },
+                    getJobAndComplete(), "job: result refused", "job: result sent", TIMEOUT));
+            cases.add(new Case("getJob, " + d + " after NOOP",
+                    p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.send(Packet.response(PacketType.NO_JOB));
+                        p.await(PacketType.PRE_SLEEP); p.send(Packet.response(PacketType.NOOP)); drop.apply(p); },
+                    getJobAndComplete(), TIMEOUT));
+            cases.add(new Case("worker echo, " + d + " before ECHO_RES", p -> { p.await(PacketType.ECHO_REQ); drop.apply(p); },
+                    workerEcho(), CONN));
+        }
+        // garbage where an answer is due
+        for (Garbage g : Garbage.values()) {
+            String n = g.name().toLowerCase().replace('_', ' ');
+            // A stray text line answers no admin request and is dropped (logged): nothing to resynchronise.
+            boolean ignored = g == Garbage.TEXT_LINE;
+            cases.add(new Case("submit, " + n + " instead of JOB_CREATED",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, submitAndWait(),
+                    ignored ? TIMEOUT : CONN));
+            cases.add(new Case("submit, " + n + " after JOB_CREATED",
+                    p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.sendRaw(g.bytes()); p.drainUntilClosed(); },
+                    submitAndWait(), ignored ? TIMEOUT : LOST));
+            cases.add(new Case("echo, " + n + " instead of ECHO_RES",
+                    p -> { p.await(PacketType.ECHO_REQ); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, echo(),
+                    ignored ? TIMEOUT : CONN));
+            cases.add(new Case("getJob, " + n + " instead of JOB_ASSIGN_UNIQ",
+                    p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, getJobAndComplete(), TIMEOUT));
+        }
+        cases.add(new Case("admin status, a reply packet instead of the reply",
+                p -> { p.awaitLine(); p.send(created()); p.drainUntilClosed(); }, adminStatus(), CONN));
+        cases.add(new Case("admin status, a list that never ends", p -> {
+            p.awaitLine();
+            byte[] lines = new byte[64_000];
+            Arrays.fill(lines, (byte) 'x');
+            for (int i = 7999; i < lines.length; i += 8000) {
+                lines[i] = '\n';
+            }
+            while (true) { // until the client closes (an IOException ends the script)
+                p.sendRaw(lines);
+            }
+        }, adminStatus(), "InvalidDataException"));
+        cases.add(new Case("admin status, NOOP instead of the reply", // NOOP is a legitimate wake-up: ignored
+                p -> { p.awaitLine(); p.send(Packet.response(PacketType.NOOP)); p.drainUntilClosed(); }, adminStatus(), TIMEOUT));
+        cases.add(new Case("getJob, JOB_ASSIGN_UNIQ missing fields",
+                p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.sendRaw(rawPacket(PacketType.JOB_ASSIGN_UNIQ, "H:fake:1"));
+                    p.drainUntilClosed(); }, getJobAndComplete(), TIMEOUT));
+        cases.add(new Case("job, WORK_STATUS missing its denominator",
+                p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.sendRaw(rawPacket(PacketType.WORK_STATUS, "H:fake:1"));
+                    p.drainUntilClosed(); }, submitAndWait(), LOST, TIMEOUT));
+        cases.add(new Case("admin status, garbage line without end",
+                p -> { p.awaitLine(); p.sendRaw(repeat('x', 2 * 1024 * 1024)); p.drainUntilClosed(); }, adminStatus(), CONN, TIMEOUT));
+        // silence
+        Script silent = Peer::drainUntilClosed;
+        cases.add(new Case("submit, silent", silent, submitAndWait(), TIMEOUT));
+        cases.add(new Case("job, silent after JOB_CREATED", p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.drainUntilClosed(); },
+                submitAndWait(), TIMEOUT));
+        cases.add(new Case("echo, silent", silent, echo(), TIMEOUT));
+        cases.add(new Case("option, silent", silent, option(), TIMEOUT));
+        cases.add(new Case("admin status, silent", silent, adminStatus(), TIMEOUT));
+        cases.add(new Case("getJob, silent", silent, getJobAndComplete(), TIMEOUT));
+        cases.add(new Case("worker echo, silent", silent, workerEcho(), TIMEOUT));
+        return cases;
+    }
+
+    private static Packet created() {
+        return Packet.response(PacketType.JOB_CREATED, "H:fake:1");
+    }
+
+    private static Packet work(PacketType type, String data) {
+        return Packet.response(type, "H:fake:1", data);
+    }
+
+    private static Packet assign() {
+        return Packet.response(PacketType.JOB_ASSIGN_UNIQ, "H:fake:1", "f", "u1", "args");
+    }
+
+    /** A RES packet built by hand, so it may break the field rules Packet enforces. */
+    private static byte[] rawPacket(PacketType type, String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(12 + b.length).put(new byte[] {0, 'R', 'E', 'S'}).putInt(type.code()).putInt(b.length)
+                .put(b).array();
+    }
+
+    private static byte[] repeat(char c, int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) c);
+        return b;
+    }
+
+    private enum Drop {
+        FIN, RST;
+
+        void apply(Peer p) throws IOException {
+            if (this == FIN) {
+                p.fin();
+            } else {
+                p.rst();
+            }
+        }
+    }
+
+    private enum Garbage {
+        RANDOM_BYTES, BAD_MAGIC, UNKNOWN_TYPE, HUGE_LENGTH, REPLY_TO_NOTHING, TEXT_LINE, REQ_MAGIC;
+
+        byte[] bytes() {
+            switch (this) {
+                case RANDOM_BYTES: {
+                    byte[] b = new byte[64];
+                    new java.util.Random(ordinal()).nextBytes(b);
+                    b[0] = 0; // binary framing, so it is read as a (broken) packet
+                    return b;
+                }
+                case BAD_MAGIC:
+                    return header("\0RSX", 11, 0);
+                case UNKNOWN_TYPE:
+                    return header("\0RES", 9999, 0);
+                case HUGE_LENGTH:
+                    return header("\0RES", PacketType.JOB_CREATED.code(), Integer.MAX_VALUE);
+                case REPLY_TO_NOTHING:
+                    return Packet.response(PacketType.STATUS_RES_UNIQUE, "u", "0", "0", "0", "0", "0").toBinary();
+                case TEXT_LINE:
+                    return "OK what\n".getBytes(StandardCharsets.US_ASCII);
+                default:
+                    return Packet.request(PacketType.JOB_CREATED, "H:fake:1").toBinary();
+            }
+        }
+
+        private static byte[] header(String magic, int type, int length) {
+            ByteBuffer b = ByteBuffer.allocate(12);
+            b.put(magic.getBytes(StandardCharsets.ISO_8859_1)).putInt(type).putInt(length);
+            return b.array();
+        }
+    }
+
+    // ------------------------------------------------------------------ the calls
+
+    /** A public call made against a server at a port; returns a word for what came back. */
+    private interface Call {
+        String run(int port, String id, Duration timeout) throws Exception;
+    }
+
+    private static Client client(int port, String id) {
+        Client c = Client.builder().clientId(id).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+        c.addServer("127.0.0.1", port);
+        return c;
+    }
+
+    private static Worker worker(int port, String id) {
+        Worker w = Worker.builder().clientId(id).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+        w.addServer("127.0.0.1", port);
+        return w;
+    }
+
+    private static Call submitAndWait() {
+        return (port, id, timeout) -> {
+            try (Client c = client(port, id)) {
+                c.waitForServer(LONG);
+                Job job = c.submitJob(new Job("f", "args"), false, Precedence.NORMAL, timeout);
+                job.waitForCompletion(timeout);
+                if (job.isFailure() && job.failureReason() != null && job.failureReason().contains("lost")) {
+                    return LOST;
+                }
+                return "job: " + (job.isFailure() ? "failed: " + job.failureReason() : "completed " + job.dataAsString());
+            }
+        };
+    }
+
+    private static Call submitAndGetStatus() {
+        return (port, id, timeout) -> {
+            try (Client c = client(port, id)) {
+                c.waitForServer(LONG);
+                Job job = c.submitJob(new Job("f", "args"), false, Precedence.NORMAL, timeout);
+                c.getStatus(job, timeout);
+                return "status: known=" + job.known();
+            }
+        };
+    }
+
+    private static Call echo() {
+        return (port, id, timeout) -> {
+            try (Client c = client(port, id)) {
+                c.waitForServer(LONG);
+                return "echo: " + new String(c.echo("ping".getBytes(StandardCharsets.US_ASCII), timeout), StandardCharsets.US_ASCII);
+            }
+        };
+    }
+
+    private static Call option() {
+        return (port, id, timeout) -> {
+            try (Client c = client(port, id)) {
+                c.waitForServer(LONG);
+                c.setOption("exceptions", timeout);
+                return "option set";
+            }
+        };
+    }
+
+    private static Call adminStatus() {
+        return (port, id, timeout) -> {
+            try (Client c = client(port, id)) {
+                c.waitForServer(LONG);
+                StatusAdminRequest r = c.getConnection().sendAdminRequest(new StatusAdminRequest(), timeout);
+                return "admin: " + r;
+            }
+        };
+    }
+
+    private static Call workerEcho() {
+        return (port, id, timeout) -> {
+            try (Worker w = worker(port, id)) {
+                w.waitForServer(LONG);
+                return "echo: " + new String(w.getConnection().echo("ping".getBytes(StandardCharsets.US_ASCII), timeout),
+                        StandardCharsets.US_ASCII);
+            }
+        };
+    }
+
+    private static Call getJobAndComplete() {
+        return (port, id, timeout) -> {
+            try (Worker w = worker(port, id)) {
+                w.registerFunction("f");
+                WorkerJob job = w.getJob(timeout);
+                try {
+                    job.sendWorkComplete("done");
+                    return "job: result sent";
+                } catch (dev.gear.ConnectionException e) {
+                    return "job: result refused";
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ running a case
+
+    /** Runs one case; null when it ended in time with an allowed outcome, else why not. */
+    private String run(Case c) {
+        String id = ID_PREFIX + "-" + caseCounter.incrementAndGet();
+        try (FakeServer server = new FakeServer(c.server)) {
+            long start = System.nanoTime();
+            CompletableFuture<String> call = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    call.complete(c.call.run(server.port(), id, c.timeout));
+                } catch (Throwable t) {
+                    call.completeExceptionally(t);
+                }
+            }, ID_PREFIX + "-call-" + id);
+            caller.setDaemon(true);
+            caller.start();
+            String outcome;
+            try {
+                outcome = call.get(c.bound.toMillis() + 2000, TimeUnit.MILLISECONDS); // plus close()
+            } catch (ExecutionException e) {
+                Throwable t = e.getCause();
+                outcome = t instanceof GearmanException ? t.getClass().getSimpleName() : "unexpected " + t;
+                if (!(t instanceof GearmanException)) {
+                    t.printStackTrace();
+                }
+            } catch (TimeoutException e) {
+                caller.interrupt();
+                return c.name + ": did not end within " + c.bound + " (+2 s for close)";
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            worstMillis.accumulateAndGet(millis, Math::max);
+            outcomes.computeIfAbsent(outcome.startsWith("job: result") || !outcome.startsWith("job:") ? outcome : "job: other",
+                    k -> new AtomicLong()).incrementAndGet();
+            if (!c.allowed.contains(outcome)) {
+                return c.name + ": ended with '" + outcome + "', allowed " + c.allowed;
+            }
+            if (millis > c.bound.toMillis() + 2000) {
+                return c.name + ": took " + millis + " ms";
+            }
+            return null;
+        } catch (Exception e) {
+            return c.name + ": harness failed: " + e;
+        }
+    }
+
+    private static List<Thread> ourThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && OUR_THREADS.stream().anyMatch(p -> t.getName().startsWith(p)))
+                .collect(Collectors.toList());
+    }
+
+    /** Joins every thread of ours; the names of those still alive at the deadline. */
+    private static List<String> awaitOurThreadsEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : ourThreads()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left > 0) {
+                t.join(left);
+            }
+        }
+        return ourThreads().stream().map(Thread::getName).collect(Collectors.toList());
+    }
+
+    // ------------------------------------------------------------------ the fake server
+
+    /** What the fake server does on each connection. */
+    private interface Script {
+        void serve(Peer peer) throws IOException;
+    }
+
+    /** A loopback ServerSocket that runs a script on every connection, each in its own thread. */
+    private static final class FakeServer implements AutoCloseable {
+        static final String THREAD_PREFIX = "fake-gearman-";
+        private final ServerSocket socket;
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+        FakeServer(Script script) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+            Thread acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    Socket s;
+                    try {
+                        s = socket.accept();
+                    } catch (IOException e) {
+                        return;
+                    }
+                    accepted.add(s);
+                    PEAK_THREADS.accumulateAndGet((int) ourThreads().stream()
+                            .filter(x -> x.getName().startsWith("gear-")).count(), Math::max);
+                    Thread t = new Thread(() -> {
+                        try (Peer p = new Peer(s)) {
+                            script.serve(p);
+                        } catch (IOException | RuntimeException e) {
+                            // the client went away or closed on us: expected here
+                        }
+                    }, THREAD_PREFIX + "conn");
+                    t.setDaemon(true);
+                    threads.add(t);
+                    t.start();
+                }
+            }, THREAD_PREFIX + "accept");
+            acceptor.setDaemon(true);
+            threads.add(acceptor);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** One accepted connection, read with the project's decoder (binary packets and text lines). */
+    private static final class Peer implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 16);
+        private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+        private final byte[] buffer = new byte[8192];
+        private final DecodeListener listener = new DecodeListener() {
+            @Override
+            public void onPacket(Packet packet) {
+                frames.add(new Frame(packet, null));
+            }
+
+            @Override
+            public void onLine(String line) {
+                frames.add(new Frame(null, line));
+            }
+
+            @Override
+            public void onError(DecodeError error) {
+                throw new IllegalStateException("client sent bytes that do not decode: " + error);
+            }
+        };
+
+        Peer(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setTcpNoDelay(true);
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        /** The next frame, or null at end of stream. */
+        private Frame next() throws IOException {
+            while (frames.isEmpty()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return null;
+                }
+                decoder.decode(ByteBuffer.wrap(buffer, 0, n), listener);
+            }
+            return frames.poll();
+        }
+
+        /** Skips frames (SET_CLIENT_ID, CAN_DO…) up to a packet of {@code type}. */
+        Packet await(PacketType type) throws IOException {
+            for (Frame f = next(); f != null; f = next()) {
+                if (f.isPacket() && f.packet().type() == type) {
+                    return f.packet();
+                }
+            }
+            throw new IOException("client closed before sending " + type);
+        }
+
+        String awaitLine() throws IOException {
+            for (Frame f = next(); f != null; f = next()) {
+                if (!f.isPacket()) {
+                    return f.line();
+                }
+            }
+            throw new IOException("client closed before sending a line");
+        }
+
+        void send(Packet... packets) throws IOException {
+            for (Packet p : packets) {
+                out.write(p.toBinary());
+            }
+            out.flush();
+        }
+
+        void sendHalf(Packet packet) throws IOException {
+            byte[] b = packet.toBinary();
+            out.write(b, 0, b.length / 2);
+            out.flush();
+        }
+
+        void sendRaw(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        /** Reads and ignores everything until the client closes: a server that never answers. */
+        void drainUntilClosed() throws IOException {
+            while (in.read(buffer) >= 0) {
+                // ignored
+            }
+        }
+
+        void fin() throws IOException {
+            socket.close();
+        }
+
+        void rst() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
