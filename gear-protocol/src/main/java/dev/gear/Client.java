@@ -181,6 +181,7 @@ public class Client extends BaseClient {
     @Override
     public void shutdown() {
         pool.close("client shut down");
+        core.failQueuedSubmissions();
     }
 
 

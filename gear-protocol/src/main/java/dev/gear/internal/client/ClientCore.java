@@ -1,5 +1,6 @@
 package dev.gear.internal.client;
 
+import dev.gear.GearmanException;
 import dev.gear.Job;
 import dev.gear.NoConnectedServersException;
 import dev.gear.Packet;
@@ -64,10 +65,27 @@ public final class ClientCore implements ConnectionRole {
     public CompletableFuture<Job> submit(JobState state, Packet packet, Duration timeout) {
         Submission submission = new Submission(this, state, packet, timeout);
         submissions.add(submission);
+        if (pool.isClosed()) {
+            // Closed after the caller's check: the loop may be gone and would drop the drain task.
+            failQueuedSubmissions();
+            return submission;
+        }
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             pool.loop().execute(drainSubmissions);
         }
         return submission;
+    }
+
+    /**
+     * Fails submissions the loop never took. Runs after the pool closed (its loop has ended, so a
+     * drain task given to it late was dropped): without this, a submission racing
+     * {@code shutdown()} could leave its future pending forever. Any thread.
+     */
+    public void failQueuedSubmissions() {
+        Submission submission;
+        while ((submission = submissions.poll()) != null) {
+            submission.completeExceptionally(new GearmanException("client is shut down"));
+        }
     }
 
     /** I/O thread. Clears the flag first: a submission added after that schedules the next drain. */
