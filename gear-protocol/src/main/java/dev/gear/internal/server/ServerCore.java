@@ -535,7 +535,6 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             job.addListener(peer);
             peer.waitingFor.add(job);
         }
-        sendJobCreated(peer, job);
         if (hasListeners()) {
             emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), data, precedence,
                     background, false, peer.id));
@@ -549,6 +548,10 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         } else {
             enqueue(job);
         }
+        // After the queueing, as gearmand does: a sleeping worker's NOOP is queued (and flushed)
+        // before the JOB_CREATED, because the worker's grab is on the job's critical path and the
+        // client's JOB_CREATED is not.
+        sendJobCreated(peer, job);
     }
 
     /**
