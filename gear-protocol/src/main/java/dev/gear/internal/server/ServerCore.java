@@ -535,10 +535,6 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             job.addListener(peer);
             peer.waitingFor.add(job);
         }
-        if (hasListeners()) {
-            emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), data, precedence,
-                    background, false, peer.id));
-        }
         long delay = notBefore > 0 ? notBefore - System.currentTimeMillis() : 0;
         if (delay > 0) {
             job.state = ServerJob.State.DELAYED;
@@ -552,6 +548,11 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         // before the JOB_CREATED, because the worker's grab is on the job's critical path and the
         // client's JOB_CREATED is not.
         sendJobCreated(peer, job);
+        if (hasListeners()) {
+            // After JOB_CREATED: observers (the test kit's faults "after JOB_CREATED") see an answered submission.
+            emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), data, precedence,
+                    background, false, peer.id));
+        }
     }
 
     /**
