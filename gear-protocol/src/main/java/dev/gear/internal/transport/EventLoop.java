@@ -43,6 +43,8 @@ public final class EventLoop implements AutoCloseable {
     static final int LARGE_BUFFER_SIZE = 1024 * 1024;
     /** Accepts per ready listener per turn: drains a burst without starving established peers. */
     private static final int ACCEPTS_PER_TURN = 256;
+    /** Pause after a failed accept (out of file descriptors): see {@link Listener#backOff}. */
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     private final Selector selector;
     private final Thread thread;
@@ -436,7 +438,9 @@ public final class EventLoop implements AutoCloseable {
             try {
                 channel = att.listener.channel().accept();
             } catch (IOException e) {
-                LOG.warn("accept on {} failed: {}", att.listener.address(), e.toString());
+                LOG.warn("accept on {} failed: {}; accepting again in {} ms", att.listener.address(), e.toString(),
+                        ACCEPT_BACKOFF.toMillis());
+                att.listener.backOff(ACCEPT_BACKOFF);
                 return;
             }
             if (channel == null) {

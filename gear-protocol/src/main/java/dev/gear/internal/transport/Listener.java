@@ -51,6 +51,29 @@ public final class Listener {
         return paused;
     }
 
+    private boolean backingOff;
+
+    /**
+     * Stops selecting for accepts for {@code pause} after an accept failed (typically the process
+     * is out of file descriptors): the listener stays ready while its backlog is full, so without
+     * the pause the loop would spin on it, burning a core and logging a warning per turn. Loop
+     * thread; {@link #setAccepting} still decides once the pause is over.
+     */
+    void backOff(java.time.Duration pause) {
+        SelectionKey k = key;
+        if (backingOff || k == null || !k.isValid()) {
+            return;
+        }
+        backingOff = true;
+        k.interestOps(0);
+        loop.schedule(pause, () -> {
+            backingOff = false;
+            if (k.isValid() && !paused) {
+                k.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
+    }
+
     /** Closes the socket and releases the port. Any thread; returns once closed. */
     public void close() {
         if (loop.inLoop()) {
