@@ -3,7 +3,7 @@ package dev.gear.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +18,7 @@ import dev.gear.GearmanException;
 /**
  * The round-trip load of {@link RawRoundTripScenario} driven by our library instead: one
  * {@link Client} per client connection keeps {@code inFlight} jobs outstanding through
- * {@code submitJobAsync} (a thread per client hands out permits), one {@link Worker} per worker
+ * {@code submitJobAsync} (chains: each completion submits the next job), one {@link Worker} per worker
  * (a thread each, {@code getJob} then {@code sendWorkComplete} with the payload). Compared with
  * the raw generator on the same server, this shows what the library costs.
  */
@@ -105,45 +105,53 @@ final class LibraryRoundTripScenario implements Scenario {
 
     /**
      * Keeps {@code inFlight} jobs outstanding on {@code client} until {@code end}, then waits for the
-     * last of them. Results are recorded on the client's I/O thread, the only writer of
-     * {@code samples} until the permits are all back (which publishes them to this thread).
+     * last of them: {@code inFlight} chains, each submitting its next job from the completion of
+     * the previous one, as an asynchronous producer does. Completions (and so the next submits) run
+     * on the client's I/O thread, where a submission needs no hand-off to another thread; the
+     * samples are written under their lock and read once every chain has ended.
      */
     private void drive(Client client, String function, byte[] payload, long end, Latencies samples, AtomicLong errors,
             AtomicLong late) {
-        Semaphore permits = new Semaphore(shape.inFlight());
+        CountDownLatch chains = new CountDownLatch(shape.inFlight());
+        for (int i = 0; i < shape.inFlight(); i++) {
+            submitNext(client, function, payload, end, samples, errors, late, chains);
+        }
         try {
-            while (true) {
-                if (!permits.tryAcquire(REQUEST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
-                    errors.incrementAndGet();
-                    return;
-                }
-                long start = System.nanoTime();
-                if (start >= end) {
-                    permits.release();
-                    break;
-                }
-                client.submitJobAsync(new Job(function, payload), false, Precedence.NORMAL, REQUEST_TIMEOUT)
-                        .thenCompose(Job::completion)
-                        .whenComplete((job, failure) -> {
-                            long now = System.nanoTime();
-                            if (failure != null || job.isFailure() || job.dataBytes().length != payload.length) {
-                                errors.incrementAndGet();
-                            } else if (now <= end) {
-                                synchronized (samples) {
-                                    samples.add(now - start);
-                                }
-                            } else {
-                                late.incrementAndGet();
-                            }
-                            permits.release();
-                        });
-            }
-            if (!permits.tryAcquire(shape.inFlight(), REQUEST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+            long waitNanos = Math.max(0, end - System.nanoTime()) + REQUEST_TIMEOUT.toNanos();
+            if (!chains.await(waitNanos, TimeUnit.NANOSECONDS)) {
                 errors.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** One link of a chain: submits a job, records it, and submits the next until {@code end}. */
+    private void submitNext(Client client, String function, byte[] payload, long end, Latencies samples,
+            AtomicLong errors, AtomicLong late, CountDownLatch chains) {
+        long start = System.nanoTime();
+        if (start >= end) {
+            chains.countDown();
+            return;
+        }
+        client.submitJobAsync(new Job(function, payload), false, Precedence.NORMAL, REQUEST_TIMEOUT)
+                .thenCompose(Job::completion)
+                .whenComplete((job, failure) -> {
+                    long now = System.nanoTime();
+                    if (failure != null || job.isFailure() || job.dataBytes().length != payload.length) {
+                        errors.incrementAndGet();
+                        chains.countDown(); // a failed link ends its chain: no retry storm
+                        return;
+                    }
+                    if (now <= end) {
+                        synchronized (samples) {
+                            samples.add(now - start);
+                        }
+                    } else {
+                        late.incrementAndGet();
+                    }
+                    submitNext(client, function, payload, end, samples, errors, late, chains);
+                });
     }
 
     /** A worker thread: echo every job until the worker is closed. */
