@@ -157,6 +157,22 @@ class GeardTest {
     }
 
     @Test
+    void maxQueuedOutputDisconnectsAClientGivenMoreThanThatAtOnce() {
+        try (Geard.Invocation i = run("-d", "-p", "0", "--listen-address", "127.0.0.1", "--max-queued-output", "1K")) {
+            assertThat(i.exitCode()).as(err()).isZero();
+            Server server = i.server().orElseThrow();
+            try (RawClient client = RawClient.connect(server); RawClient worker = RawClient.connect(server)) {
+                String handle = client.submit(PacketType.SUBMIT_JOB, "f", "u", "x");
+                worker.canDo("f");
+                assertThat(worker.grab().fieldString(0)).isEqualTo(handle);
+                worker.send(PacketType.WORK_DATA, handle, "y".repeat(4096)); // 4 KiB for the client at once
+                client.expectClosed();
+                worker.send(PacketType.ECHO_REQ, "worker fine").expect(PacketType.ECHO_RES, "worker fine");
+            }
+        }
+    }
+
+    @Test
     void incompleteFrameTimeoutClosesAStalledPeerLongBeforeTheDefault() {
         // The default (60 s) is far beyond the client's 5 s read timeout: only the flag closes it in time.
         try (Geard.Invocation i = run("-d", "-p", "0", "--listen-address", "127.0.0.1", "--incomplete-frame-timeout",
