@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -332,31 +333,21 @@ public final class Geard {
                     .keepaliveInterval(Duration.ofSeconds(keepaliveInterval))
                     .keepaliveCount(keepaliveCount);
             listenAddresses.forEach(b::listenAddress);
-            if (maxConnections != null) {
-                b.maxConnections(maxConnections);
-            }
-            if (maxPacketSize != null) {
-                b.maxPacketSize(maxPacketSize);
-            }
-            if (maxAdminLineLength != null) {
-                b.maxAdminLineLength(maxAdminLineLength);
-            }
-            if (maxQueuedOutput != null) {
-                b.maxQueuedOutput(maxQueuedOutput);
-            }
-            if (maxUniqueLength != null) {
-                b.maxUniqueLength(maxUniqueLength);
-            }
-            if (incompleteFrameTimeout != null) {
-                b.incompleteFrameTimeout(incompleteFrameTimeout);
-            }
-            if (sslHandshakeTimeout != null) {
-                b.tlsHandshakeTimeout(sslHandshakeTimeout);
-            }
-            if (backlog != null) {
-                b.backlog(backlog);
-            }
+            ifSet(maxConnections, b::maxConnections);
+            ifSet(maxPacketSize, b::maxPacketSize);
+            ifSet(maxAdminLineLength, b::maxAdminLineLength);
+            ifSet(maxQueuedOutput, b::maxQueuedOutput);
+            ifSet(maxUniqueLength, b::maxUniqueLength);
+            ifSet(incompleteFrameTimeout, b::incompleteFrameTimeout);
+            ifSet(sslHandshakeTimeout, b::tlsHandshakeTimeout);
+            ifSet(backlog, b::backlog);
             return b;
+        }
+
+        private static <T> void ifSet(T value, Consumer<T> option) {
+            if (value != null) {
+                option.accept(value);
+            }
         }
 
         static Options parse(String[] args) throws UsageException {
@@ -397,7 +388,11 @@ public final class Geard {
                             }
                             value = args[++i];
                         }
-                        o.set(name, value);
+                        try {
+                            o.set(name, value);
+                        } catch (IllegalArgumentException e) { // FlagValues' message names the flag
+                            throw new UsageException(e.getMessage());
+                        }
                 }
             }
             return o;
@@ -434,7 +429,7 @@ public final class Geard {
         private void set(String name, String value) throws UsageException {
             switch (name) {
                 case "-p":
-                    port = (int) number(name, value, 0, 65535);
+                    port = (int) FlagValues.integer(name, value, 0, 65535);
                     break;
                 case "--listen-address":
                     if (value.isBlank()) {
@@ -449,13 +444,13 @@ public final class Geard {
                     pidfile = Path.of(value);
                     break;
                 case "--keepalive-idle":
-                    keepaliveIdle = number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveIdle = FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--keepalive-interval":
-                    keepaliveInterval = number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveInterval = FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--keepalive-count":
-                    keepaliveCount = (int) number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveCount = (int) FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--ssl-key":
                     sslKey = Path.of(value);
@@ -470,56 +465,32 @@ public final class Geard {
                     acl = Path.of(value);
                     break;
                 case "--max-connections":
-                    maxConnections = (int) number(name, value, 0, Integer.MAX_VALUE);
+                    maxConnections = (int) FlagValues.integer(name, value, 0, Integer.MAX_VALUE);
                     break;
                 case "--max-packet-size":
-                    maxPacketSize = size(name, value, 0, Integer.MAX_VALUE - 16);
+                    maxPacketSize = FlagValues.size(name, value, 0, Integer.MAX_VALUE - 16);
                     break;
                 case "--max-admin-line-length":
-                    maxAdminLineLength = (int) size(name, value, 16, Integer.MAX_VALUE);
+                    maxAdminLineLength = (int) FlagValues.size(name, value, 16, Integer.MAX_VALUE);
                     break;
                 case "--max-queued-output":
-                    maxQueuedOutput = size(name, value, 1024, Long.MAX_VALUE);
+                    maxQueuedOutput = FlagValues.size(name, value, 1024, Long.MAX_VALUE);
                     break;
                 case "--max-unique-length":
-                    maxUniqueLength = (int) size(name, value, 0, Integer.MAX_VALUE);
+                    maxUniqueLength = (int) FlagValues.size(name, value, 0, Integer.MAX_VALUE);
                     break;
                 case "--incomplete-frame-timeout":
-                    incompleteFrameTimeout = duration(name, value, true);
+                    incompleteFrameTimeout = FlagValues.duration(name, value, true);
                     break;
                 case "--ssl-handshake-timeout":
-                    sslHandshakeTimeout = duration(name, value, false);
+                    sslHandshakeTimeout = FlagValues.duration(name, value, false);
                     break;
                 case "-b":
                 case "--backlog":
-                    backlog = (int) number(name, value, 1, Integer.MAX_VALUE);
+                    backlog = (int) FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 default:
                     throw new UsageException("unrecognized argument: " + name);
-            }
-        }
-
-        private static long number(String name, String value, long min, long max) throws UsageException {
-            try {
-                return FlagValues.integer(name, value, min, max);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-
-        private static long size(String name, String value, long min, long max) throws UsageException {
-            try {
-                return FlagValues.size(name, value, min, max);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-
-        private static Duration duration(String name, String value, boolean zeroAllowed) throws UsageException {
-            try {
-                return FlagValues.duration(name, value, zeroAllowed);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
             }
         }
     }
