@@ -245,6 +245,46 @@ class WorkerHandlerTest {
         assertThat(arguments).containsExactly("keep me");
     }
 
+    /**
+     * Another thread closes the worker while a handler runs on its I/O thread: that close cannot
+     * finish (it needs the busy I/O thread) but has begun, so the handler's own close() returns at
+     * once. Whatever the handler sends after that must be refused, not written by the closing flush
+     * (found by FaultConservationIT: a background job ended with the WORK_EXCEPTION of a handler
+     * that had closed its worker, instead of being requeued).
+     */
+    @Test
+    void aHandlerSendsNothingOnceItsWorkerIsClosingUnderIt() throws Exception {
+        List<String> outcome = new ArrayList<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        Worker worker = worker(Worker.builder().clientId("closed-under").runHandlersOnIoThread());
+        worker.registerFunction("late", job -> {
+            Thread closer = new Thread(worker::close, "closer");
+            closer.start();
+            // The closer marks the worker closed, then waits for this (busy) I/O thread.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (closer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            outcome.add("closer " + closer.getState());
+            worker.close(); // already closing: returns at once
+            try {
+                job.sendWorkComplete("sent after close");
+                outcome.add("sent");
+            } catch (ConnectionException e) {
+                outcome.add("refused");
+            }
+            handled.countDown();
+        });
+        Job job = new Job("late", "x");
+        client.submitJob(job);
+        assertThat(handled.await(10, TimeUnit.SECONDS)).isTrue();
+        job.waitForCompletion(TIMEOUT);
+        assertThat(outcome).containsExactly("closer TIMED_WAITING", "refused");
+        // The server saw its worker go without an answer: a foreground job fails.
+        assertThat(job.isFailure()).isTrue();
+        assertThat(job.dataAsString()).isEmpty();
+    }
+
     @Test
     void builderRefusesAnImpossibleConcurrency() {
         assertThatThrownBy(() -> Worker.builder().maxConcurrentJobs(0))

@@ -311,8 +311,16 @@ public final class ServerConnection implements ConnectionHandler {
      * Queues a packet from any thread; throws when this server is not connected. On the I/O
      * thread itself (a job handler run there) the packet is queued at once, so it leaves in the
      * same write as whatever else this loop turn sends (the next GRAB_JOB, say).
+     *
+     * <p>Refused once the client or worker is shut down, even while its sockets are still open:
+     * a close racing another (a handler on the I/O thread closing its worker while another
+     * thread's close waits for that thread) returns before the closing flush, and what is sent
+     * after close() must not go out with that flush (the server requeues or fails the job instead).
      */
     public void sendFromAnyThread(Packet packet, NioConnection expected) {
+        if (pool.isClosed()) {
+            throw new ConnectionException("cannot send " + packet.type() + " to " + this + ": shut down");
+        }
         NioConnection c = current;
         if (c == null || (expected != null && c != expected)) {
             throw new ConnectionException("cannot send " + packet.type() + ": the connection to " + this
