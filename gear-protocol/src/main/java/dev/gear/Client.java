@@ -104,6 +104,7 @@ public class Client extends BaseClient {
      * @throws IllegalStateException       when the job was already submitted
      */
     public Job submitJob(Job job, boolean background, Precedence precedence, Duration timeout) {
+        Await.refuseOnIoThread(() -> "submitting " + job.name()); // before the job is sent: a refused call does nothing
         return Await.result(submitJobAsync(job, background, precedence, timeout), timeout, () -> "submitting " + job.name());
     }
 
@@ -142,6 +143,7 @@ public class Client extends BaseClient {
      * @throws UnknownJobException when the job has no handle yet
      */
     public Job getStatus(Job job, Duration timeout) {
+        Await.refuseOnIoThread(() -> "GET_STATUS for " + job.handle());
         return Await.result(getStatusAsync(job, timeout), timeout, "GET_STATUS for " + job.handle());
     }
 
@@ -181,6 +183,7 @@ public class Client extends BaseClient {
      * @throws NoConnectedServersException when no server is connected
      */
     public void setOption(String name, Duration timeout) {
+        Await.refuseOnIoThread(() -> "OPTION_REQ " + name); // before it is sent: a refused call does nothing
         Await.result(core.setOption(name, timeout), timeout, "OPTION_REQ " + name);
     }
 

@@ -58,6 +58,7 @@ public final class Connection {
      */
     public <T extends AdminRequest> T sendAdminRequest(T request, Duration timeout) {
         Objects.requireNonNull(request, "request");
+        Await.refuseOnIoThread(() -> "admin command '" + request.commandLine() + "'"); // before it is sent
         CompletableFuture<List<String>> reply = server.admin(request.commandLine(), request.isMultiLine(), timeout);
         request.setResponse(Await.result(reply, timeout, "admin command '" + request.commandLine() + "'"));
         return request;
@@ -76,6 +77,7 @@ public final class Connection {
      * @throws GearmanTimeoutException when the server did not answer within {@code timeout}
      */
     public byte[] echo(byte[] data, Duration timeout) {
+        Await.refuseOnIoThread(() -> "ECHO_REQ on " + server);
         byte[] payload = data.clone();
         CompletableFuture<byte[]> reply = server.request(Packet.request(PacketType.ECHO_REQ, payload),
                 EnumSet.of(PacketType.ECHO_RES), timeout, "ECHO_REQ", p -> {

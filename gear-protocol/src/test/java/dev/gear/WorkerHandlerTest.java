@@ -210,6 +210,30 @@ class WorkerHandlerTest {
                 + "the gear I/O thread gear-worker-blocker");
     }
 
+    /**
+     * A refused blocking call does nothing: the refusal used to come after the job was sent, so
+     * the caller got an exception for a job the server then ran anyway (and when JOB_CREATED was
+     * back before the check, no refusal at all: the test above failed now and then).
+     */
+    @Test
+    void aRefusedSubmitOnTheIoThreadSubmitsNothing() {
+        Worker worker = worker(Worker.builder().clientId("refused").runHandlersOnIoThread());
+        worker.registerFunction("nested", job -> {
+            try {
+                client.submitJob(new Job("inner", "x"));
+                job.sendWorkComplete("submitted");
+            } catch (IllegalStateException e) {
+                job.sendWorkComplete("refused");
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            assertThat(run("nested", "x" + i).dataAsString()).isEqualTo("refused");
+        }
+        Job probe = run("nested", "probe"); // one more round trip: any inner submission has arrived by now
+        assertThat(probe.dataAsString()).isEqualTo("refused");
+        assertThat(server.snapshot().function("inner")).as("jobs of the refused submissions on the server").isEmpty();
+    }
+
     @Test
     void aJobHeldByAHandlerWhenTheWorkerClosesGoesBackToTheServer() throws Exception {
         CountDownLatch started = new CountDownLatch(1);

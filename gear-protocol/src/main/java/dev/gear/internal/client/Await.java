@@ -53,7 +53,9 @@ public final class Await {
     /**
      * Refuses a blocking wait on an I/O thread of the library (in a job handler run there, a
      * completion callback, a listener): the answer it would wait for can only be delivered by an
-     * I/O thread, maybe this very one, so it would stall or wait until its timeout.
+     * I/O thread, maybe this very one, so it would stall or wait until its timeout. Blocking calls
+     * that send something check this before they send, so a refused call has no effect, and is
+     * refused every time, not only when its answer happens to be late.
      */
     public static void refuseOnIoThread(Supplier<String> describe) {
         if (EventLoop.onAnyLoopThread()) {
