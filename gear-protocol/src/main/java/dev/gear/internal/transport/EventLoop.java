@@ -396,8 +396,10 @@ public final class EventLoop implements AutoCloseable {
                 if (!running) {
                     break;
                 }
-                long timeoutMillis = millisToNextTimer();
                 flushDirty();
+                // After the flush: a connection it closed may have scheduled a timer (a client's
+                // reconnect), and the select below must wake for it.
+                long timeoutMillis = millisToNextTimer();
                 // Cleared before the queue is checked: a task added after the check sees false
                 // and wakes the select below, one added before it is seen here.
                 wakeupPending.set(false);
