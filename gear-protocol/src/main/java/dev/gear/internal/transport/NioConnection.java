@@ -356,9 +356,9 @@ public final class NioConnection {
             return;
         }
         for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
-            // A large body in progress is read in large steps (the decoder still grows its
-            // buffer only as bytes arrive).
-            ByteBuffer scratch = loop.readBuffer(decoder.bodyRemaining());
+            // A large body in progress, or the next frame of a peer whose last body was large, is
+            // read in large steps (the decoder still grows its buffer only as bytes arrive).
+            ByteBuffer scratch = loop.readBuffer(decoder.readHint());
             scratch.clear();
             int n;
             try {
