@@ -45,6 +45,8 @@ public class Client extends BaseClient {
     private static final byte[] EMPTY = new byte[0];
     private final ClientCore core;
     private final ServerPool pool;
+    /** The shared I/O thread this client runs on, or null for its own. */
+    private final SharedIoThread io;
     /** An array: iterating it allocates nothing (events fire several times per job). */
     private final ClientListener[] listeners;
 
@@ -62,8 +64,13 @@ public class Client extends BaseClient {
     protected Client(Builder builder) {
         this.listeners = builder.listeners.toArray(new ClientListener[0]);
         PoolSettings settings = builder.settings();
-        this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect);
+        this.io = builder.ioThread();
+        this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect,
+                io == null ? null : io.loopFor("client " + settings.clientId()));
         this.pool = core.pool();
+        if (io != null) {
+            io.attach(this);
+        }
     }
 
     @Override
@@ -182,6 +189,9 @@ public class Client extends BaseClient {
     public void shutdown() {
         pool.close("client shut down");
         core.failQueuedSubmissions();
+        if (io != null) {
+            io.detach(this);
+        }
     }
 
 

@@ -15,6 +15,7 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private SocketSettings socketSettings = SocketSettings.DEFAULTS;
     private boolean verifyHostname;
+    private SharedIoThread ioThread;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -72,6 +73,20 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     public B verifyHostname(boolean verify) {
         this.verifyHostname = verify;
         return self();
+    }
+
+    /**
+     * Drives this client's or worker's connections on {@code io}, shared with others, instead of
+     * an I/O thread of its own (see {@link SharedIoThread} for when that pays and what it asks).
+     */
+    public B ioThread(SharedIoThread io) {
+        this.ioThread = Objects.requireNonNull(io, "io");
+        return self();
+    }
+
+    /** The shared I/O thread, or null for an own one. */
+    SharedIoThread ioThread() {
+        return ioThread;
     }
 
     PoolSettings settings() {

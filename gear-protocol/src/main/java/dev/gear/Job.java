@@ -1,5 +1,6 @@
 package dev.gear;
 
+import dev.gear.internal.client.Await;
 import dev.gear.internal.client.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -225,6 +226,9 @@ public final class Job {
      * @throws GearmanTimeoutException when it has not ended within {@code timeout}
      */
     public Job waitForCompletion(Duration timeout) {
+        if (!state.completion().isDone()) {
+            Await.refuseOnIoThread(() -> "waiting for job " + name());
+        }
         try {
             return state.completion().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -1,5 +1,6 @@
 package dev.gear;
 
+import dev.gear.internal.client.HandlerSettings;
 import dev.gear.internal.client.PoolSettings;
 import dev.gear.internal.client.ServerPool;
 import dev.gear.internal.client.WorkerCore;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * A Gearman worker (gear's {@code Worker}): registers functions with one or more servers and
@@ -25,6 +27,25 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>Or hand each function's jobs to a {@link JobHandler}; the worker then grabs jobs on its own:
+ *
+ * <pre>{@code
+ * Worker worker = Worker.builder().clientId("reverser").maxConcurrentJobs(4).build();
+ * worker.addServer("127.0.0.1", 4730);
+ * worker.registerFunction("reverse",
+ *         job -> job.sendWorkComplete(new StringBuilder(job.argumentsAsString()).reverse().toString()));
+ * }</pre>
+ *
+ * <p><b>Handlers.</b> Jobs of a function registered with a handler run on a pool of
+ * {@link Builder#maxConcurrentJobs(int)} threads the worker owns (one by default), on an
+ * {@link Builder#handlerExecutor(Executor) executor of yours}, or on the worker's I/O thread
+ * ({@link Builder#runHandlersOnIoThread()}: no thread hand-off at all, the fastest, for handlers
+ * that never block). The worker keeps at most {@code maxConcurrentJobs} handler jobs at once and
+ * grabs the next when a handler returns. Functions without a handler go to {@code getJob}; a
+ * worker that has both kinds may grab a {@code getJob} job for a free handler slot and keeps it
+ * for the next {@code getJob} caller, so keep a thread in {@code getJob} on such a worker (or use
+ * two workers).
+ *
  * <p><b>Fetching.</b> {@link #getJob()} grabs (GRAB_JOB_UNIQ) from the connected servers in turn,
  * sleeps (PRE_SLEEP) on those that have nothing and grabs again when one wakes it (NOOP). It never
  * keeps more grabs on the wire than there are threads waiting in {@code getJob}, so one waiting
@@ -39,6 +60,8 @@ import java.util.Objects;
 public class Worker extends BaseClient {
     private final WorkerCore core;
     private final ServerPool pool;
+    /** The shared I/O thread this worker runs on, or null for its own. */
+    private final SharedIoThread io;
 
     /** A worker with the given id (required, as in gear; sent with SET_CLIENT_ID). */
     public Worker(String clientId) {
@@ -47,8 +70,13 @@ public class Worker extends BaseClient {
 
     protected Worker(Builder builder) {
         PoolSettings settings = builder.settings();
-        this.core = new WorkerCore("gear-worker-" + settings.clientId(), settings);
+        this.io = builder.ioThread();
+        this.core = new WorkerCore("gear-worker-" + settings.clientId(), settings, builder.handlerSettings(),
+                io == null ? null : io.loopFor("worker " + settings.clientId()));
         this.pool = core.pool();
+        if (io != null) {
+            io.attach(this);
+        }
     }
 
     @Override
@@ -64,7 +92,7 @@ public class Worker extends BaseClient {
 
     /** Registers a function (CAN_DO) on every server, now and after each reconnect. */
     public void registerFunction(String name) {
-        registerFunction(name, null);
+        registerFunction(name, (Duration) null);
     }
 
     /**
@@ -74,15 +102,34 @@ public class Worker extends BaseClient {
      */
     public void registerFunction(String name, Duration timeout) {
         FunctionRecord record = new FunctionRecord(name, timeout);
-        core.register(record.name(), record.timeout());
+        core.register(record.name(), record.timeout(), null);
     }
 
-    /** Unregisters a function (CANT_DO) on every server; does nothing for an unknown name. */
+    /**
+     * Registers a function (CAN_DO) whose jobs go to {@code handler} instead of {@code getJob}; the
+     * worker grabs them on its own from now on. Registering the name again replaces the handler
+     * (or, without one, sends its jobs to {@code getJob}).
+     */
+    public void registerFunction(String name, JobHandler handler) {
+        registerFunction(name, null, handler);
+    }
+
+    /** As {@link #registerFunction(String, JobHandler)}, with a run-time limit (CAN_DO_TIMEOUT); null for none. */
+    public void registerFunction(String name, Duration timeout, JobHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        FunctionRecord record = new FunctionRecord(name, timeout);
+        core.register(record.name(), record.timeout(), job -> handler.handle(new WorkerJob(job)));
+    }
+
+    /** Unregisters a function (CANT_DO) and drops its handler; does nothing for an unknown name. */
     public void unRegisterFunction(String name) {
         core.unregister(Objects.requireNonNull(name, "name"));
     }
 
-    /** Replaces all registrations: RESET_ABILITIES, then CAN_DO or CAN_DO_TIMEOUT for each record. */
+    /**
+     * Replaces all registrations: RESET_ABILITIES, then CAN_DO or CAN_DO_TIMEOUT for each record.
+     * Handlers are dropped with the old registrations: the new functions' jobs go to {@code getJob}.
+     */
     public void setFunctions(List<FunctionRecord> functions) {
         Map<String, Duration> map = new LinkedHashMap<>();
         for (FunctionRecord f : functions) {
@@ -133,15 +180,64 @@ public class Worker extends BaseClient {
         return core.waitingCount();
     }
 
-    /** Stops waiting getJob calls, closes all connections and the I/O thread. Idempotent. */
+    /**
+     * Stops waiting getJob calls, closes all connections (after sending what is queued) and the I/O
+     * thread, and lets running handlers return (their results can no longer be sent: the servers
+     * requeue those jobs). Idempotent.
+     */
     @Override
     public void shutdown() {
         core.shutdown();
+        if (io != null) {
+            io.detach(this);
+        }
     }
 
     /** Options of a {@link Worker}. */
     public static final class Builder extends ConnectionOptions<Builder> {
+        private Executor handlerExecutor;
+        private boolean handlersOnIoThread;
+        private int maxConcurrentJobs = 1;
+
         private Builder() {
+        }
+
+        /**
+         * How many jobs of functions with a {@link JobHandler} the worker runs at once (default 1);
+         * it grabs no more than that. Also the size of the handler pool the worker makes when no
+         * {@link #handlerExecutor(Executor)} is given.
+         */
+        public Builder maxConcurrentJobs(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrentJobs must be at least 1, was " + max);
+            }
+            this.maxConcurrentJobs = max;
+            return this;
+        }
+
+        /**
+         * Runs handlers on {@code executor} (which the worker does not shut down) instead of a
+         * pool of its own. It should have {@link #maxConcurrentJobs(int)} threads free for them.
+         */
+        public Builder handlerExecutor(Executor executor) {
+            this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+            this.handlersOnIoThread = false;
+            return this;
+        }
+
+        /**
+         * Runs handlers on the worker's I/O thread: a job's result leaves in the same write as the
+         * next grab, with no thread hand-off, which makes high job rates cheap. Only for handlers
+         * that never block: while one runs, none of this worker's connections is read or written.
+         */
+        public Builder runHandlersOnIoThread() {
+            this.handlersOnIoThread = true;
+            this.handlerExecutor = null;
+            return this;
+        }
+
+        HandlerSettings handlerSettings() {
+            return new HandlerSettings(handlerExecutor, handlersOnIoThread, maxConcurrentJobs);
         }
 
         public Worker build() {

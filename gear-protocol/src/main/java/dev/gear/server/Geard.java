@@ -1,7 +1,10 @@
 package dev.gear.server;
 
 import dev.gear.GearmanException;
+import dev.gear.internal.server.FlagValues;
 import dev.gear.internal.server.StatsdReporter;
+import dev.gear.internal.transport.ConnectionLimits;
+import dev.gear.internal.transport.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@code --ssl-key}, {@code --ssl-cert} and {@code --ssl-ca} (one or two of them is an error, where
  * gear silently serves plain TCP); a missing {@code --acl} file is an error (gear silently denies
  * everything). statsd is configured by {@code STATSD_HOST}, {@code STATSD_PORT}, {@code STATSD_PREFIX}.
+ *
+ * <p>Beyond gear's flags, the server's limits ({@code docs/server.md}, "Limits") have flags of their
+ * own: {@code --max-connections}, {@code --max-packet-size}, {@code --max-admin-line-length},
+ * {@code --max-queued-output}, {@code --max-unique-length}, {@code --incomplete-frame-timeout},
+ * {@code --ssl-handshake-timeout} and gearmand's {@code -b}/{@code --backlog}. Sizes take binary
+ * units ({@code 64M}), durations take {@code ms}, {@code s}, {@code m}, {@code h} (seconds without).
  */
 public final class Geard {
     /** Exit status for bad usage, as Python's argparse uses. */
@@ -36,7 +46,10 @@ public final class Geard {
     private static final String USAGE = "usage: geard [-h] [-d] [-p PORT] [--listen-address ADDR] [--log-config FILE]\n"
             + "             [--pidfile PATH] [--ssl-ca PATH] [--ssl-cert PATH] [--ssl-key PATH]\n"
             + "             [--acl PATH] [--keepalive] [--keepalive-idle N] [--keepalive-interval N]\n"
-            + "             [--keepalive-count N] [--version]\n";
+            + "             [--keepalive-count N] [--max-connections N] [--max-packet-size SIZE]\n"
+            + "             [--max-admin-line-length SIZE] [--max-queued-output SIZE]\n"
+            + "             [--max-unique-length SIZE] [--incomplete-frame-timeout DURATION]\n"
+            + "             [--ssl-handshake-timeout DURATION] [-b N] [--version]\n";
 
     private static final String HELP = USAGE + "\n"
             + "Gearman job server (gear for Java).\n\n"
@@ -65,7 +78,36 @@ public final class Geard {
             + "  --keepalive-interval N\n"
             + "                        seconds between keepalive probes (default 75)\n"
             + "  --keepalive-count N   unanswered probes before the connection is dropped (default 9)\n"
+            + "  --max-connections N   most connections open at once; beyond it a new connection is closed\n"
+            + "                        at once (default " + Server.Builder.DEFAULT_MAX_CONNECTIONS + "; 0: no limit). Keep it below"
+            + " ulimit -n\n"
+            + "  --max-packet-size SIZE\n"
+            + "                        largest packet body accepted; a larger one gets ERROR\n"
+            + "                        ARGUMENT_TOO_LARGE and the connection is closed (default "
+            + FlagValues.formatSize(ConnectionLimits.DEFAULTS.maxPacketSize()) + ")\n"
+            + "  --max-admin-line-length SIZE\n"
+            + "                        longest admin text line accepted (default "
+            + FlagValues.formatSize(ConnectionLimits.DEFAULTS.maxLineLength()) + "; at least 16)\n"
+            + "  --max-queued-output SIZE\n"
+            + "                        output queued for one connection before it is closed as a slow\n"
+            + "                        reader (default " + FlagValues.formatSize(ConnectionLimits.DEFAULTS.maxQueuedOutput())
+            + "; at least 1K)\n"
+            + "  --max-unique-length SIZE\n"
+            + "                        longest unique id accepted (default 64, as gearmand)\n"
+            + "  --incomplete-frame-timeout DURATION\n"
+            + "                        how long a peer may leave a packet or admin line unfinished before\n"
+            + "                        it is closed (default " + Server.Builder.DEFAULT_INCOMPLETE_FRAME_TIMEOUT.toSeconds()
+            + "s; 0: no limit); connections idle\n"
+            + "                        between frames are never closed\n"
+            + "  --ssl-handshake-timeout DURATION\n"
+            + "                        a TLS handshake not finished by then drops the connection\n"
+            + "                        (default " + TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds()
+            + "s; needs the three --ssl-* options)\n"
+            + "  -b N, --backlog N     listen backlog, as gearmand's (default 1024)\n"
             + "  --version             show the version and exit\n\n"
+            + "SIZE is a whole number of bytes, optionally with K, M or G (1K = 1024 bytes; KiB, MiB,\n"
+            + "GiB too): 65536, 64K, 64M. DURATION is a whole number with ms, s, m or h: 500ms, 30s, 5m;\n"
+            + "without a unit, seconds.\n\n"
             + "Statistics go to statsd when STATSD_HOST is set (STATSD_PORT, default 8125;\n"
             + "STATSD_PREFIX, optional).\n\n"
             + "SIGTERM and SIGINT stop the server and exit with status 0; so does the admin command\n"
@@ -130,6 +172,11 @@ public final class Geard {
                     + " three); refusing to start without TLS");
             return new Invocation(USAGE_ERROR, null, null);
         }
+        if (options.sslHandshakeTimeout != null && sslOptions == 0) {
+            err.print(USAGE);
+            err.println("geard: error: --ssl-handshake-timeout needs TLS (--ssl-key, --ssl-cert and --ssl-ca)");
+            return new Invocation(USAGE_ERROR, null, null);
+        }
         if (!options.foreground) {
             err.println("geard: error: daemon mode is not supported on the JVM; run 'geard -d' in the foreground"
                     + " under a supervisor (systemd, runit, a container)");
@@ -143,11 +190,15 @@ public final class Geard {
                 return new Invocation(USAGE_ERROR, null, null);
             }
         }
-        Server.Builder builder = Server.builder().port(options.port).keepalive(options.keepalive)
-                .keepaliveIdle(Duration.ofSeconds(options.keepaliveIdle))
-                .keepaliveInterval(Duration.ofSeconds(options.keepaliveInterval))
-                .keepaliveCount(options.keepaliveCount);
-        options.listenAddresses.forEach(builder::listenAddress);
+        Server.Builder builder;
+        try {
+            builder = options.builder();
+        } catch (IllegalArgumentException e) {
+            // The flags' ranges are the builder's; this is only reached if the two ever disagree.
+            err.print(USAGE);
+            err.println("geard: error: " + e.getMessage());
+            return new Invocation(USAGE_ERROR, null, null);
+        }
         Server server;
         try {
             if (sslOptions == 3) {
@@ -266,6 +317,38 @@ public final class Geard {
         long keepaliveIdle = 7200;
         long keepaliveInterval = 75;
         int keepaliveCount = 9;
+        // The limits: null keeps Server.Builder's default, so the defaults live in one place.
+        Integer maxConnections;
+        Long maxPacketSize;
+        Integer maxAdminLineLength;
+        Long maxQueuedOutput;
+        Integer maxUniqueLength;
+        Duration incompleteFrameTimeout;
+        Duration sslHandshakeTimeout;
+        Integer backlog;
+
+        Server.Builder builder() {
+            Server.Builder b = Server.builder().port(port).keepalive(keepalive)
+                    .keepaliveIdle(Duration.ofSeconds(keepaliveIdle))
+                    .keepaliveInterval(Duration.ofSeconds(keepaliveInterval))
+                    .keepaliveCount(keepaliveCount);
+            listenAddresses.forEach(b::listenAddress);
+            ifSet(maxConnections, b::maxConnections);
+            ifSet(maxPacketSize, b::maxPacketSize);
+            ifSet(maxAdminLineLength, b::maxAdminLineLength);
+            ifSet(maxQueuedOutput, b::maxQueuedOutput);
+            ifSet(maxUniqueLength, b::maxUniqueLength);
+            ifSet(incompleteFrameTimeout, b::incompleteFrameTimeout);
+            ifSet(sslHandshakeTimeout, b::tlsHandshakeTimeout);
+            ifSet(backlog, b::backlog);
+            return b;
+        }
+
+        private static <T> void ifSet(T value, Consumer<T> option) {
+            if (value != null) {
+                option.accept(value);
+            }
+        }
 
         static Options parse(String[] args) throws UsageException {
             Options o = new Options();
@@ -276,8 +359,8 @@ public final class Geard {
                 if (arg.startsWith("--") && arg.contains("=")) {
                     name = arg.substring(0, arg.indexOf('='));
                     inline = arg.substring(arg.indexOf('=') + 1);
-                } else if (arg.startsWith("-p") && arg.length() > 2 && !arg.startsWith("--")) {
-                    name = "-p";
+                } else if ((arg.startsWith("-p") || arg.startsWith("-b")) && arg.length() > 2) {
+                    name = arg.substring(0, 2);
                     inline = arg.substring(2);
                 }
                 switch (name) {
@@ -305,7 +388,11 @@ public final class Geard {
                             }
                             value = args[++i];
                         }
-                        o.set(name, value);
+                        try {
+                            o.set(name, value);
+                        } catch (IllegalArgumentException e) { // FlagValues' message names the flag
+                            throw new UsageException(e.getMessage());
+                        }
                 }
             }
             return o;
@@ -324,6 +411,15 @@ public final class Geard {
                 case "--keepalive-idle":
                 case "--keepalive-interval":
                 case "--keepalive-count":
+                case "--max-connections":
+                case "--max-packet-size":
+                case "--max-admin-line-length":
+                case "--max-queued-output":
+                case "--max-unique-length":
+                case "--incomplete-frame-timeout":
+                case "--ssl-handshake-timeout":
+                case "-b":
+                case "--backlog":
                     return true;
                 default:
                     return false;
@@ -333,7 +429,7 @@ public final class Geard {
         private void set(String name, String value) throws UsageException {
             switch (name) {
                 case "-p":
-                    port = (int) number(name, value, 0, 65535);
+                    port = (int) FlagValues.integer(name, value, 0, 65535);
                     break;
                 case "--listen-address":
                     if (value.isBlank()) {
@@ -348,13 +444,13 @@ public final class Geard {
                     pidfile = Path.of(value);
                     break;
                 case "--keepalive-idle":
-                    keepaliveIdle = number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveIdle = FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--keepalive-interval":
-                    keepaliveInterval = number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveInterval = FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--keepalive-count":
-                    keepaliveCount = (int) number(name, value, 1, Integer.MAX_VALUE);
+                    keepaliveCount = (int) FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
                     break;
                 case "--ssl-key":
                     sslKey = Path.of(value);
@@ -368,22 +464,34 @@ public final class Geard {
                 case "--acl":
                     acl = Path.of(value);
                     break;
+                case "--max-connections":
+                    maxConnections = (int) FlagValues.integer(name, value, 0, Integer.MAX_VALUE);
+                    break;
+                case "--max-packet-size":
+                    maxPacketSize = FlagValues.size(name, value, 0, Integer.MAX_VALUE - 16);
+                    break;
+                case "--max-admin-line-length":
+                    maxAdminLineLength = (int) FlagValues.size(name, value, 16, Integer.MAX_VALUE);
+                    break;
+                case "--max-queued-output":
+                    maxQueuedOutput = FlagValues.size(name, value, 1024, Long.MAX_VALUE);
+                    break;
+                case "--max-unique-length":
+                    maxUniqueLength = (int) FlagValues.size(name, value, 0, Integer.MAX_VALUE);
+                    break;
+                case "--incomplete-frame-timeout":
+                    incompleteFrameTimeout = FlagValues.duration(name, value, true);
+                    break;
+                case "--ssl-handshake-timeout":
+                    sslHandshakeTimeout = FlagValues.duration(name, value, false);
+                    break;
+                case "-b":
+                case "--backlog":
+                    backlog = (int) FlagValues.integer(name, value, 1, Integer.MAX_VALUE);
+                    break;
                 default:
                     throw new UsageException("unrecognized argument: " + name);
             }
-        }
-
-        private static long number(String name, String value, long min, long max) throws UsageException {
-            try {
-                long n = Long.parseLong(value.trim());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new UsageException("argument " + name + ": expected an integer from " + min + " to " + max
-                    + ", got '" + value + "'");
         }
     }
 }

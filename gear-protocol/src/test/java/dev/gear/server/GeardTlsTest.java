@@ -82,6 +82,28 @@ class GeardTlsTest {
         }
     }
 
+    @Test
+    void sslHandshakeTimeoutDropsAPeerThatNeverStartsItsHandshake() throws Exception {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "30", "-subj", "/CN=geard test CA");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                "server-key.pem", "-out", "server.csr", "-subj", "/CN=server");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                "-out", "server.pem", "-days", "30");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Geard.Invocation geard = Geard.run(new String[] {"-d", "-p", "0", "--listen-address", "127.0.0.1",
+            "--ssl-key", p("server-key.pem"), "--ssl-cert", p("server.pem"), "--ssl-ca", p("ca.pem"),
+            "--ssl-handshake-timeout", "200ms"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err),
+                Map.of())) {
+            assertThat(geard.exitCode()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            // Silent after connecting: the default (10 s) is beyond the client's 5 s read timeout,
+            // so only the flag's 200 ms closes it in time.
+            try (RawClient silent = RawClient.connect(geard.server().orElseThrow())) {
+                silent.expectClosed();
+            }
+        }
+    }
+
     private String p(String name) {
         return dir.resolve(name).toString();
     }

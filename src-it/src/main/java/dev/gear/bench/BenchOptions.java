@@ -13,7 +13,7 @@ import java.util.Locale;
 record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, int slices, RoundTripShape roundTrip, int loops,
         boolean distinctUniques, int connections, Duration drainLimit, String driver, boolean quick, Path gearmand,
         List<String> gearmandArgs, Path geardJar, List<String> geardJvmOptions, List<String> servers,
-        List<String> scenarios) {
+        List<String> scenarios, List<String> libraryWorkers) {
 
     static final List<String> ALL_SCENARIOS = List.of("rt", "floor", "rt4k", "rt1m", "fanin", "tls", "bg200k", "bg1m",
             "start");
@@ -22,6 +22,8 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
     /** Table order: our server as a process, gearmand, our server embedded in the benchmark's JVM. */
     static final List<String> ALL_SERVERS = List.of("geard", "gearmand", "embedded");
     static final List<String> DRIVERS = List.of("raw", "library", "both");
+    /** How the library driver's workers take jobs; see {@link LibraryRoundTripScenario.WorkerStyle}. */
+    static final List<String> LIBRARY_WORKERS = List.of("shared", "io", "pool", "getjob");
 
     static final String USAGE = String.join("\n",
             "usage: java -cp ... dev.gear.bench.Benchmark [options]",
@@ -32,6 +34,11 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
             "                      embedded = our Server inside the benchmark's JVM",
             "  --driver=D          raw (our own minimal protocol generator), library (our Client/Worker)",
             "                      or both (default: both for rt and floor, raw for the rest)",
+            "  --lib-workers=LIST  the library driver's set-ups, one row each: shared (all clients and workers on",
+            "                      one SharedIoThread, JobHandlers run on it; row x/lib), io (own I/O threads,",
+            "                      JobHandlers on the worker's; x/lib-io), pool (JobHandlers on the worker's",
+            "                      handler thread; x/lib-pool), getjob (a thread in getJob; x/lib-getjob);",
+            "                      default shared,getjob",
             "  --quick             about a minute: short phases, bg 200k only, no 1 MiB/fan-in/TLS",
             "  --server-warmup=DUR before the first scenario, the rt load on each server, unmeasured, so a fresh",
             "                      geard JVM has compiled its hot path (default 10s; --quick 5s)",
@@ -71,6 +78,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
         List<String> geardJvm = List.of();
         List<String> servers = List.of("geard", "gearmand");
         List<String> scenarios = quick ? QUICK_SCENARIOS : ALL_SCENARIOS;
+        List<String> libraryWorkers = List.of("shared", "getjob");
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 continue;
@@ -105,6 +113,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
                 case "geard-jvm" -> geardJvm = words(value);
                 case "servers" -> servers = list(name, value, ALL_SERVERS);
                 case "scenarios" -> scenarios = list(name, value, ALL_SCENARIOS);
+                case "lib-workers" -> libraryWorkers = list(name, value, LIBRARY_WORKERS);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -116,7 +125,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
         List<String> ordered = ALL_SCENARIOS.stream().filter(scenarios::contains).toList();
         return new BenchOptions(serverWarmup, warmup, duration, slices, new RoundTripShape(clients, inFlight, workers, payload),
                 loops, distinct, connections, drainLimit, driver, quick, gearmand, gearmandArgs, geardJar, geardJvm,
-                selected, ordered);
+                selected, ordered, LIBRARY_WORKERS.stream().filter(libraryWorkers::contains).toList());
     }
 
     boolean raw() {

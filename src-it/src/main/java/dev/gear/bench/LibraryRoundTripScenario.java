@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.gear.Client;
 import dev.gear.Job;
 import dev.gear.Precedence;
+import dev.gear.SharedIoThread;
 import dev.gear.Worker;
 import dev.gear.WorkerInterruptedException;
 import dev.gear.WorkerJob;
@@ -18,17 +19,55 @@ import dev.gear.GearmanException;
 /**
  * The round-trip load of {@link RawRoundTripScenario} driven by our library instead: one
  * {@link Client} per client connection keeps {@code inFlight} jobs outstanding through
- * {@code submitJobAsync} (chains: each completion submits the next job), one {@link Worker} per worker
- * (a thread each, {@code getJob} then {@code sendWorkComplete} with the payload). Compared with
- * the raw generator on the same server, this shows what the library costs.
+ * {@code submitJobAsync} (chains: each completion submits the next job), one {@link Worker} per
+ * worker connection echoing the payload with {@code sendWorkComplete}, taking its jobs as
+ * {@link WorkerStyle} says. Compared with the raw generator on the same server, this shows what
+ * the library costs.
  */
 final class LibraryRoundTripScenario implements Scenario {
+    /** How a worker takes its jobs. */
+    enum WorkerStyle {
+        /**
+         * Every client and worker on one {@link SharedIoThread}, each worker's {@link dev.gear.JobHandler}
+         * run on it: the library's high-rate configuration, one thread like the raw generator.
+         */
+        SHARED("", "JobHandler on one SharedIoThread that every client and worker uses"),
+        /** A {@link dev.gear.JobHandler} run on the worker's own I/O thread ({@code runHandlersOnIoThread}). */
+        IO("-io", "JobHandler on the worker's own I/O thread"),
+        /** A {@link dev.gear.JobHandler} run on the worker's own handler thread (the default). */
+        POOL("-pool", "JobHandler on the worker's handler thread"),
+        /** A thread of ours looping on {@code getJob}, as gear's workers do. */
+        GETJOB("-getjob", "a thread looping on getJob");
+
+        private final String rowSuffix;
+        private final String description;
+
+        WorkerStyle(String rowSuffix, String description) {
+            this.rowSuffix = rowSuffix;
+            this.description = description;
+        }
+
+        static WorkerStyle of(String option) {
+            return valueOf(option.toUpperCase(java.util.Locale.ROOT));
+        }
+
+        String rowSuffix() {
+            return rowSuffix;
+        }
+
+        String description() {
+            return description;
+        }
+    }
+
     private final String id;
     private final RoundTripShape shape;
+    private final WorkerStyle style;
 
-    LibraryRoundTripScenario(String id, RoundTripShape shape) {
+    LibraryRoundTripScenario(String id, RoundTripShape shape, WorkerStyle style) {
         this.id = id;
         this.shape = shape;
+        this.style = style;
     }
 
     @Override
@@ -38,7 +77,7 @@ final class LibraryRoundTripScenario implements Scenario {
 
     @Override
     public String title() {
-        return shape.describe() + ", our Client/Worker library";
+        return shape.describe() + ", our Client/Worker library (workers: " + style.description() + ")";
     }
 
     @Override
@@ -46,22 +85,38 @@ final class LibraryRoundTripScenario implements Scenario {
         String function = "bench-" + id + "-" + System.nanoTime();
         byte[] payload = Sizes.payload(shape.payloadBytes());
         AtomicLong workerErrors = new AtomicLong();
+        SharedIoThread io = style == WorkerStyle.SHARED ? SharedIoThread.start("bench-io") : null;
         List<Worker> workers = new ArrayList<>();
         List<Thread> workerThreads = new ArrayList<>();
         for (int i = 0; i < shape.workers(); i++) {
-            Worker worker = Worker.builder().clientId("bench-worker-" + i).build();
+            Worker.Builder builder = Worker.builder().clientId("bench-worker-" + i);
+            if (style == WorkerStyle.IO || style == WorkerStyle.SHARED) {
+                builder.runHandlersOnIoThread();
+            }
+            if (io != null) {
+                builder.ioThread(io);
+            }
+            Worker worker = builder.build();
             worker.addServer(target.host(), target.port());
             worker.waitForServer(Duration.ofSeconds(10));
-            worker.registerFunction(function);
             workers.add(worker);
-            Thread thread = new Thread(() -> echo(worker, workerErrors), "bench-worker-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            workerThreads.add(thread);
+            if (style == WorkerStyle.GETJOB) {
+                worker.registerFunction(function);
+                Thread thread = new Thread(() -> echo(worker, workerErrors), "bench-worker-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                workerThreads.add(thread);
+            } else {
+                worker.registerFunction(function, job -> job.sendWorkComplete(job.arguments()));
+            }
         }
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < shape.clients(); i++) {
-            Client client = Client.builder().clientId("bench-client-" + i).requestTimeout(REQUEST_TIMEOUT).build();
+            Client.Builder builder = Client.builder().clientId("bench-client-" + i).requestTimeout(REQUEST_TIMEOUT);
+            if (io != null) {
+                builder.ioThread(io);
+            }
+            Client client = builder.build();
             client.addServer(target.host(), target.port());
             clients.add(client);
         }
@@ -70,6 +125,7 @@ final class LibraryRoundTripScenario implements Scenario {
             @Override
             void run(Duration duration, Tally into) throws InterruptedException {
                 long cpu0 = target.cpuNanos();
+                long driverCpu0 = DriverCpu.nanos();
                 long end = System.nanoTime() + duration.toNanos();
                 AtomicLong errors = new AtomicLong();
                 AtomicLong late = new AtomicLong();
@@ -88,14 +144,19 @@ final class LibraryRoundTripScenario implements Scenario {
                     driver.join();
                 }
                 long cpu1 = target.cpuNanos();
+                long driverCpu1 = DriverCpu.nanos();
                 into.add(Latencies.mergeSorted(latencies), late.get(), errors.get() + workerErrors.getAndSet(0),
-                        duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
+                        duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                        driverCpu0 < 0 || driverCpu1 < 0 ? -1 : driverCpu1 - driverCpu0);
             }
 
             @Override
             public void close() throws InterruptedException {
                 clients.forEach(Client::close);
                 workers.forEach(Worker::close);
+                if (io != null) {
+                    io.close();
+                }
                 for (Thread thread : workerThreads) {
                     thread.join(10_000);
                 }

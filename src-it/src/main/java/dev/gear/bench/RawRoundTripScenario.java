@@ -74,6 +74,7 @@ final class RawRoundTripScenario implements Scenario {
                 RunControl control = new RunControl(clients.size());
                 List<Latencies> latencies = new ArrayList<>();
                 long cpu0 = target.cpuNanos();
+                long driverCpu0 = DriverCpu.nanos();
                 long start = System.nanoTime();
                 long end = start + duration.toNanos();
                 for (int i = 0; i < clients.size(); i++) {
@@ -84,10 +85,12 @@ final class RawRoundTripScenario implements Scenario {
                 }
                 boolean finished = control.await(duration.plus(REQUEST_TIMEOUT).toNanos(), TimeUnit.NANOSECONDS);
                 long cpu1 = target.cpuNanos();
+                long driverCpu1 = DriverCpu.nanos();
                 // After a timeout the loops may still write to the samples: read none of them.
                 long[] sorted = finished ? Latencies.mergeSorted(latencies) : new long[0];
                 into.add(sorted, control.late(), control.errors() + (finished ? 0 : 1) + workerErrors.getAndSet(0),
-                        duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
+                        duration.toNanos() / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                        driverCpu0 < 0 || driverCpu1 < 0 ? -1 : driverCpu1 - driverCpu0);
             }
 
             @Override

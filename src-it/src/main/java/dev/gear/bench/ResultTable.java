@@ -23,9 +23,9 @@ final class ResultTable {
             out.println("* `" + scenario.id() + "`: " + scenario.title());
         }
         out.println();
-        out.println("| scenario | server | jobs/s | p50 ms | p99 ms | max ms | server CPU µs/job | errors"
-                + " | jobs/s ratio | p50 ratio | CPU/job ratio | note |");
-        out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        out.println("| scenario | server | jobs/s | p50 ms | p99 ms | max ms | server CPU µs/job | driver CPU µs/job"
+                + " | errors | jobs/s ratio | p50 ratio | CPU/job ratio | note |");
+        out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         for (Map<String, List<Row>> byServer : results.values()) {
             int phases = byServer.values().stream().mapToInt(List::size).max().orElse(0);
             for (int phase = 0; phase < phases; phase++) {
@@ -37,7 +37,7 @@ final class ResultTable {
                     }
                     List<String> cells = new ArrayList<>(List.of(row.label(), server, format(row.perSecond()),
                             format(row.p50Millis()), format(row.p99Millis()), format(row.maxMillis()),
-                            format(row.cpuMicros()), Long.toString(row.errors())));
+                            format(row.cpuMicros()), format(row.driverCpuMicros()), Long.toString(row.errors())));
                     boolean ratios = reference != null && !server.equals(GEARMAND);
                     cells.add(ratios ? ratio(row.perSecond(), reference.perSecond()) : "");
                     cells.add(ratios ? ratio(row.p50Millis(), reference.p50Millis()) : "");

@@ -46,7 +46,10 @@ final class Scenarios {
             out.add(new RawRoundTripScenario(id, shape, options.loops(), options.distinctUniques(), null));
         }
         if (options.driver().equals("library") || options.library() && libraryByDefault) {
-            out.add(new LibraryRoundTripScenario(id + LIBRARY_SUFFIX, shape));
+            for (String style : options.libraryWorkers()) {
+                LibraryRoundTripScenario.WorkerStyle worker = LibraryRoundTripScenario.WorkerStyle.of(style);
+                out.add(new LibraryRoundTripScenario(id + LIBRARY_SUFFIX + worker.rowSuffix(), shape, worker));
+            }
         }
     }
 }

@@ -16,14 +16,17 @@ final class Tally {
     private long errors;
     private double seconds;
     private long cpuNanos;
+    private long driverCpuNanos;
 
-    void add(long[] latencies, long late, long errors, double seconds, long cpuNanos) {
+    /** {@code cpuNanos}: the server's CPU time over the window; {@code driverCpuNanos}: this JVM's (-1: unknown). */
+    void add(long[] latencies, long late, long errors, double seconds, long cpuNanos, long driverCpuNanos) {
         samples.add(latencies);
         count += latencies.length;
         this.late += late;
         this.errors += errors;
         this.seconds += seconds;
         this.cpuNanos = this.cpuNanos < 0 || cpuNanos < 0 ? -1 : this.cpuNanos + cpuNanos;
+        this.driverCpuNanos = this.driverCpuNanos < 0 || driverCpuNanos < 0 ? -1 : this.driverCpuNanos + driverCpuNanos;
     }
 
     void addErrors(long more) {
@@ -43,7 +46,10 @@ final class Tally {
         }
         Arrays.sort(all);
         double cpuPerJob = cpuNanos < 0 || count + late == 0 ? Double.NaN : cpuNanos / 1e3 / (count + late);
+        double driverPerJob = driverCpuNanos < 0 || count + late == 0 ? Double.NaN
+                : driverCpuNanos / 1e3 / (count + late);
         return new Row(label, seconds == 0 ? Double.NaN : count / seconds, Latencies.percentileMillis(all, 50),
-                Latencies.percentileMillis(all, 99), Latencies.percentileMillis(all, 100), cpuPerJob, errors, note);
+                Latencies.percentileMillis(all, 99), Latencies.percentileMillis(all, 100), cpuPerJob, errors,
+                Double.NaN, note, driverPerJob);
     }
 }

@@ -28,6 +28,8 @@ public final class AssignedJob {
     private final int argumentsStart;
     private final ServerConnection server;
     private final NioConnection socket;
+    /** A WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION was sent (or tried): the job is over for us. */
+    private volatile boolean ended;
 
     private AssignedJob(byte[] body, int handleEnd, int nameStart, int nameEnd, int uniqueStart, int uniqueEnd,
             int argumentsStart, ServerConnection server, NioConnection socket) {
@@ -120,8 +122,16 @@ public final class AssignedJob {
         return server.isCurrent(socket);
     }
 
+    /** Whether a WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION was sent for this job (or tried). */
+    public boolean isEnded() {
+        return ended;
+    }
+
     /** Sends a WORK_* packet: this job's handle, then {@code fields} NUL-separated. Any thread. */
     public void send(PacketType type, byte[]... fields) {
+        if (type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL || type == PacketType.WORK_EXCEPTION) {
+            ended = true;
+        }
         int length = handleEnd;
         for (byte[] f : fields) {
             length += 1 + f.length;

@@ -2,6 +2,7 @@ package dev.gear.internal.client;
 
 import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
+import dev.gear.internal.transport.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +33,9 @@ public final class Await {
 
     /** As above, with the description built only when it is needed (a failure). */
     public static <T> T result(CompletableFuture<T> future, Duration timeout, Supplier<String> describe) {
+        if (!future.isDone()) {
+            refuseOnIoThread(describe);
+        }
         try {
             return future.get(timeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CompletionException e) {
@@ -43,6 +47,19 @@ public final class Await {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GearmanException(describe.get() + " was interrupted", e);
+        }
+    }
+
+    /**
+     * Refuses a blocking wait on an I/O thread of the library (in a job handler run there, a
+     * completion callback, a listener): the answer it would wait for can only be delivered by an
+     * I/O thread, maybe this very one, so it would stall or wait until its timeout.
+     */
+    public static void refuseOnIoThread(Supplier<String> describe) {
+        if (EventLoop.onAnyLoopThread()) {
+            throw new IllegalStateException(describe.get() + " would block the gear I/O thread "
+                    + Thread.currentThread().getName() + ", which must not wait: use the asynchronous variant "
+                    + "(submitJobAsync, Job.completion(), ...) or run this code on another thread");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.UnknownJobException;
 import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.transport.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +44,12 @@ public final class ClientCore implements ConnectionRole {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainSubmissions = this::drainSubmissions;
 
-    public ClientCore(String threadName, PoolSettings settings, ClientEvents events, boolean failJobsOnDisconnect) {
+    /** {@code sharedLoop} null: the client gets an I/O thread of its own, named {@code threadName}. */
+    public ClientCore(String threadName, PoolSettings settings, ClientEvents events, boolean failJobsOnDisconnect,
+            EventLoop sharedLoop) {
         this.events = events;
         this.failJobsOnDisconnect = failJobsOnDisconnect;
-        this.pool = new ServerPool(threadName, settings, this);
+        this.pool = new ServerPool(threadName, settings, this, sharedLoop);
     }
 
     public ServerPool pool() {

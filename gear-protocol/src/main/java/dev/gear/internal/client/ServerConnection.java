@@ -210,6 +210,14 @@ public final class ServerConnection implements ConnectionHandler {
         }
     }
 
+    /** After {@link #shutdown}: closes the socket if its closing flush has not yet. I/O thread. */
+    void closeNow(String reason) {
+        NioConnection c = current;
+        if (c != null) {
+            c.close(reason);
+        }
+    }
+
     // ---- sending ---------------------------------------------------------------------------
 
     /** Queues a packet that expects no answer. Dropped when not connected. */
@@ -299,12 +307,24 @@ public final class ServerConnection implements ConnectionHandler {
         return exchange.result();
     }
 
-    /** Queues a packet from any thread; throws when this server is not connected. */
+    /**
+     * Queues a packet from any thread; throws when this server is not connected. On the I/O
+     * thread itself (a job handler run there) the packet is queued at once, so it leaves in the
+     * same write as whatever else this loop turn sends (the next GRAB_JOB, say).
+     */
     public void sendFromAnyThread(Packet packet, NioConnection expected) {
         NioConnection c = current;
         if (c == null || (expected != null && c != expected)) {
             throw new ConnectionException("cannot send " + packet.type() + ": the connection to " + this
                     + (c == null ? " is down" : " it came on was lost (reconnected since)"));
+        }
+        if (loop().inLoop()) {
+            if (!c.isOpen()) {
+                throw new ConnectionException("cannot send " + packet.type() + ": the connection to " + this
+                        + " is closing");
+            }
+            c.send(packet);
+            return;
         }
         loop().execute(() -> {
             if (c.isOpen()) {

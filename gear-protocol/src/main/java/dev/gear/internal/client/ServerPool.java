@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The servers of one client or worker and the I/O thread that drives them all. Keeps the list of
- * connected servers for round-robin choice, and lets callers wait until one is connected.
+ * The servers of one client or worker and the I/O thread that drives them all: its own, or one it
+ * shares with other clients and workers. Keeps the list of connected servers for round-robin
+ * choice, and lets callers wait until one is connected.
  */
 public final class ServerPool {
     private final EventLoop loop;
@@ -28,11 +29,15 @@ public final class ServerPool {
     private int connectedCount; // guarded by connectedMonitor
     private int roundRobin;
     private volatile boolean closed;
+    /** Whether {@link #loop} is this pool's own (closed with it) or shared (left running). */
+    private final boolean ownsLoop;
 
-    public ServerPool(String threadName, PoolSettings settings, ConnectionRole role) {
+    /** With {@code sharedLoop} null, the pool starts an I/O thread of its own named {@code threadName}. */
+    public ServerPool(String threadName, PoolSettings settings, ConnectionRole role, EventLoop sharedLoop) {
         this.settings = settings;
         this.role = role;
-        this.loop = new EventLoop(threadName);
+        this.ownsLoop = sharedLoop == null;
+        this.loop = ownsLoop ? new EventLoop(threadName) : sharedLoop;
     }
 
     public EventLoop loop() {
@@ -150,6 +155,9 @@ public final class ServerPool {
     public void waitForServer(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (connectedMonitor) {
+            if (connectedCount == 0 && !closed) {
+                Await.refuseOnIoThread(() -> "waitForServer");
+            }
             while (connectedCount == 0 && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -168,7 +176,9 @@ public final class ServerPool {
 
     /**
      * Closes every connection ({@code onDisconnected} runs for each), stops reconnecting and ends
-     * the I/O thread. Idempotent; waits for the I/O thread unless called on it.
+     * the I/O thread if it is the pool's own. What was queued gets one write before the sockets
+     * close, on a shared thread as on an own one. Idempotent; waits for the I/O thread unless
+     * called on it.
      */
     public void close(String reason) {
         synchronized (this) {
@@ -197,6 +207,28 @@ public final class ServerPool {
         synchronized (connectedMonitor) {
             connectedMonitor.notifyAll();
         }
-        loop.close();
+        if (ownsLoop) {
+            loop.close(); // its last turn writes what is queued, then closes every connection
+            return;
+        }
+        // A shared loop goes on: close what the closing flush left open, on a later turn (after
+        // that flush), as an own loop's shutdown would.
+        Runnable closeLeftovers = () -> {
+            for (ServerConnection s : servers) {
+                s.closeNow(reason);
+            }
+        };
+        if (loop.inLoop()) {
+            loop.execute(closeLeftovers);
+        } else {
+            try {
+                loop.submit(() -> {
+                    closeLeftovers.run();
+                    return null;
+                }).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The shared thread was closed meanwhile: its shutdown closed the connections.
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.gear.GearmanTimeoutException;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.WorkerInterruptedException;
+import dev.gear.internal.transport.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -66,6 +67,11 @@ public final class WorkerCore implements ConnectionRole {
     private final ServerPool pool;
     /** Registered functions and their timeouts (null for none), in registration order. */
     private final Map<String, Duration> functions = new LinkedHashMap<>();
+    /** The functions registered with a handler; guarded by {@link #functions}. */
+    private final Map<String, AssignedJobHandler> handlers = new HashMap<>();
+    /** An immutable copy of {@link #handlers} for the I/O thread, replaced on each change. */
+    private volatile Map<String, AssignedJobHandler> handlerView = Map.of();
+    private final JobDispatcher dispatcher;
     private final ConcurrentLinkedDeque<CompletableFuture<AssignedJob>> waiters = new ConcurrentLinkedDeque<>();
     /** Jobs assigned while nobody was waiting; I/O thread only. */
     private final ArrayDeque<AssignedJob> parked = new ArrayDeque<>();
@@ -78,8 +84,10 @@ public final class WorkerCore implements ConnectionRole {
         pump();
     };
 
-    public WorkerCore(String threadName, PoolSettings settings) {
-        this.pool = new ServerPool(threadName, settings, this);
+    /** {@code sharedLoop} null: the worker gets an I/O thread of its own, named {@code threadName}. */
+    public WorkerCore(String threadName, PoolSettings settings, HandlerSettings handlerSettings, EventLoop sharedLoop) {
+        this.pool = new ServerPool(threadName, settings, this, sharedLoop);
+        this.dispatcher = new JobDispatcher(pool.loop(), handlerSettings, threadName, this::pump);
     }
 
     public ServerPool pool() {
@@ -88,9 +96,16 @@ public final class WorkerCore implements ConnectionRole {
 
     // ---- functions (any thread) ------------------------------------------------------------
 
-    public void register(String name, Duration timeout) {
+    /** Registers a function; with a {@code handler} its jobs go to it, else to {@code getJob}. */
+    public void register(String name, Duration timeout, AssignedJobHandler handler) {
         synchronized (functions) {
             functions.put(name, timeout);
+            if (handler == null) {
+                handlers.remove(name);
+            } else {
+                handlers.put(name, handler);
+            }
+            handlerView = Map.copyOf(handlers);
         }
         pool.loop().execute(() -> {
             for (ServerConnection server : pool.connected()) {
@@ -106,6 +121,8 @@ public final class WorkerCore implements ConnectionRole {
         synchronized (functions) {
             known = functions.containsKey(name);
             functions.remove(name);
+            handlers.remove(name);
+            handlerView = Map.copyOf(handlers);
         }
         if (known) {
             pool.loop().execute(() -> {
@@ -124,6 +141,8 @@ public final class WorkerCore implements ConnectionRole {
         synchronized (functions) {
             functions.clear();
             functions.putAll(replacement);
+            handlers.clear();
+            handlerView = Map.of();
         }
         pool.loop().execute(() -> {
             Map<String, Duration> now = functionsSnapshot();
@@ -194,6 +213,7 @@ public final class WorkerCore implements ConnectionRole {
         if (pool.isClosed()) {
             throw new WorkerInterruptedException("worker is shut down");
         }
+        Await.refuseOnIoThread(() -> "getJob");
         CompletableFuture<AssignedJob> waiter = new CompletableFuture<>();
         waiters.add(waiter);
         if (pool.isClosed()) {
@@ -256,9 +276,13 @@ public final class WorkerCore implements ConnectionRole {
     public void shutdown() {
         pool.close("worker shut down");
         stopWaiting("worker shut down");
+        dispatcher.shutdown();
     }
 
-    /** Hands parked jobs to waiters, then grabs for the waiters that have no grab working for them. */
+    /**
+     * Hands parked jobs to waiters, then grabs for the waiters and the free handler slots that have
+     * no grab working for them.
+     */
     private void pump() {
         while (!parked.isEmpty()) {
             AssignedJob job = parked.peek();
@@ -274,7 +298,8 @@ public final class WorkerCore implements ConnectionRole {
             parked.poll();
         }
         waiters.removeIf(CompletableFuture::isDone);
-        int free = waitingCount() - outstandingGrabs;
+        int handlerSlots = handlerView.isEmpty() ? 0 : dispatcher.freeSlots();
+        int free = waitingCount() + handlerSlots - outstandingGrabs;
         while (free > 0) {
             ServerConnection server = nextIdle();
             if (server == null) {
@@ -361,7 +386,10 @@ public final class WorkerCore implements ConnectionRole {
             } else {
                 st.hot = true;
                 AssignedJob job = AssignedJob.from(packet, server, server.socket());
-                if (!offer(job)) {
+                AssignedJobHandler handler = handlerView.isEmpty() ? null : handlerView.get(job.nameString());
+                if (handler != null) {
+                    dispatcher.dispatch(job, handler);
+                } else if (!offer(job)) {
                     parked.add(job);
                 }
             }

@@ -87,9 +87,24 @@ public final class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new GearmanException("cannot open a selector: " + e.getMessage(), e);
         }
-        thread = new Thread(this::run, threadName);
+        thread = new LoopThread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Marks the threads of event loops, so a blocking call made on one can be refused. */
+    private static final class LoopThread extends Thread {
+        LoopThread(Runnable run, String name) {
+            super(run, name);
+        }
+    }
+
+    /**
+     * Whether the caller runs on the thread of any event loop: a blocking wait there would stall
+     * every connection of that loop, and wait forever for an answer only that loop can deliver.
+     */
+    public static boolean onAnyLoopThread() {
+        return Thread.currentThread() instanceof LoopThread;
     }
 
     /** Whether the caller runs on this loop's thread. */

@@ -29,7 +29,7 @@ class ClientCoreShutdownTest {
         ClientCore core = new ClientCore("gear-client-shutdown-test",
                 new PoolSettings("shutdown-test", LONG, Duration.ofMillis(10), Duration.ofSeconds(1), LONG,
                         SocketSettings.DEFAULTS, ConnectionLimits.DEFAULTS, false),
-                new NoEvents(), false);
+                new NoEvents(), false, null);
         core.pool().close("test shut down");
 
         JobState state = new JobState(new Job("f", "x"));
