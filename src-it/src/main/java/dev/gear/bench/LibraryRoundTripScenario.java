@@ -54,6 +54,10 @@ final class LibraryRoundTripScenario implements Scenario {
         String rowSuffix() {
             return rowSuffix;
         }
+
+        String description() {
+            return description;
+        }
     }
 
     private final String id;
@@ -73,7 +77,7 @@ final class LibraryRoundTripScenario implements Scenario {
 
     @Override
     public String title() {
-        return shape.describe() + ", our Client/Worker library (workers: " + style.description + ")";
+        return shape.describe() + ", our Client/Worker library (workers: " + style.description() + ")";
     }
 
     @Override

@@ -39,7 +39,9 @@ final class Targets {
                 Row library = find(results, libraryId, OURS, 0);
                 if (raw != null && library != null) {
                     double r = library.perSecond() / raw.perSecond();
-                    line(out, "library/raw jobs/s on our server (" + libraryId + " / " + id + ") >= 0.7",
+                    line(out, "library/raw jobs/s on our server (" + libraryId + " / " + id + ") >= 0.7"
+                            + (style == LibraryRoundTripScenario.WorkerStyle.SHARED ? ""
+                                    : " (for comparison: workers " + style.description() + ")"),
                             String.format(Locale.ROOT, "%.2f (%,.0f / %,.0f)", r, library.perSecond(),
                                     raw.perSecond()), r >= 0.7);
                 }

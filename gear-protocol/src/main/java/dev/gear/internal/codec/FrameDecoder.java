@@ -37,6 +37,12 @@ public final class FrameDecoder {
     private byte[] body;
     private int bodyLength;
     private int bodyFilled;
+    /**
+     * The larger body length of the last two packets: the next read's size hint between frames
+     * (two, because a worker alternates a large WORK_COMPLETE with an empty GRAB_JOB).
+     */
+    private int recentBodyLength;
+    private int lastBodyLength;
     private long skipRemaining;
     private byte[] line = new byte[128];
     private int lineFilled;
@@ -69,6 +75,21 @@ public final class FrameDecoder {
     /** Body bytes of the packet in progress still to come (0 between packets): a read-size hint. */
     public long bodyRemaining() {
         return state == State.BODY ? bodyLength - bodyFilled : 0;
+    }
+
+    /**
+     * How many bytes the next read could usefully take: the rest of the body in progress, or, between
+     * frames, a header plus the larger of the last two bodies (a peer that sent a large body
+     * usually sends more, and a read that brings header and body together spares the body array
+     * from growing).
+     */
+    public long readHint() {
+        switch (state) {
+            case BODY: return bodyLength - bodyFilled;
+            case FRAME_START:
+            case HEADER: return Packet.HEADER_LENGTH + (long) recentBodyLength;
+            default: return 0;
+        }
     }
 
     /** Bytes buffered for the frame in progress (for limits and diagnostics). */
@@ -169,12 +190,17 @@ public final class FrameDecoder {
             return;
         }
         bodyLength = (int) length;
+        recentBodyLength = Math.max(bodyLength, lastBodyLength);
+        lastBodyLength = bodyLength;
         bodyFilled = 0;
         if (bodyLength == 0) {
             body = EMPTY;
             finishPacket(listener);
         } else {
-            body = new byte[Math.min(bodyLength, INITIAL_BODY_CAPACITY)];
+            // Twice what this read already brought (at least the initial capacity): when a large
+            // read delivered most of the body, its array is made once at its final size and never
+            // copied to grow. Still at most twice the bytes that really arrived.
+            body = new byte[(int) Math.min(bodyLength, Math.max(INITIAL_BODY_CAPACITY, 2L * in.remaining()))];
             state = State.BODY;
         }
     }
@@ -182,9 +208,10 @@ public final class FrameDecoder {
     private void readBody(ByteBuffer in, DecodeListener listener) {
         if (bodyFilled == body.length) {
             // Grow only as data actually arrives, never to a length merely declared: at least
-            // double (so a large body costs a linear number of copied bytes), or at once to
-            // everything this read brought.
-            long wanted = Math.max(2L * body.length, (long) bodyFilled + in.remaining());
+            // double (so a large body costs a linear number of copied bytes), or at once to twice
+            // everything arrived with this read (so a read that brings nearly all of the body
+            // makes the last growth too: the body is not copied once more for its last bytes).
+            long wanted = Math.max(2L * body.length, 2L * ((long) bodyFilled + in.remaining()));
             body = Arrays.copyOf(body, (int) Math.min(bodyLength, wanted));
         }
         int n = Math.min(body.length - bodyFilled, in.remaining());

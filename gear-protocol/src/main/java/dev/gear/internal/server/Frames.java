@@ -15,7 +15,15 @@ final class Frames {
 
     /** A zeroed frame of {@code bodyLength} body bytes with its RES header written. */
     static byte[] header(PacketType type, int bodyLength) {
-        byte[] frame = new byte[Packet.HEADER_LENGTH + bodyLength];
+        return header(type, bodyLength, Packet.HEADER_LENGTH + bodyLength);
+    }
+
+    /**
+     * A zeroed array of {@code arrayLength} bytes starting with the RES header of a frame whose body
+     * is {@code bodyLength} bytes: the frame's head, when its tail is queued from another array.
+     */
+    static byte[] header(PacketType type, int bodyLength, int arrayLength) {
+        byte[] frame = new byte[arrayLength];
         frame[1] = 'R';
         frame[2] = 'E';
         frame[3] = 'S';

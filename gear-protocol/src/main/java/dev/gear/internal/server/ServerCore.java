@@ -500,7 +500,15 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             return; // refused by the ACL
         }
         byte[] unique = uniqueLength == 0 ? ServerJob.NO_BYTES : Arrays.copyOfRange(body, nameEnd + 1, uniqueEnd);
-        byte[] data = dataStart == body.length ? ServerJob.NO_BYTES : Arrays.copyOfRange(body, dataStart, body.length);
+        int dataLength = body.length - dataStart;
+        // A large payload stays in the body it arrived in (name and unique are a small part of it):
+        // no copy now, and none into the JOB_ASSIGN. Not for unique "-" (the data is then the
+        // coalescing key, an array of its own) nor for SUBMIT_JOB_EPOCH and the reduce forms,
+        // whose bodies hold more fields before the data.
+        boolean inBody = dataLength >= ServerJob.SHARE_MIN && type.argumentCount() == 2
+                && !(uniqueLength == 1 && body[nameEnd + 1] == '-');
+        byte[] data = inBody ? body : dataLength == 0 ? ServerJob.NO_BYTES
+                : Arrays.copyOfRange(body, dataStart, body.length);
         // gearmand: unique "-" means "the payload is the unique"; an empty unique never coalesces.
         byte[] uniqueKey = ServerJob.uniqueKeyOf(unique, data);
         ServerJob existing = uniqueKey == null ? null : f.byUnique.get(uniqueKey);
@@ -513,8 +521,9 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             }
             sendJobCreated(peer, existing);
             if (hasListeners()) {
-                emit(new ServerEvent.JobSubmitted(existing.handle(), f.displayName(), utf8(unique), data, precedence,
-                        background, true, peer.id));
+                emit(new ServerEvent.JobSubmitted(existing.handle(), f.displayName(), utf8(unique),
+                        inBody ? Arrays.copyOfRange(body, dataStart, body.length) : data, precedence, background, true,
+                        peer.id));
             }
             return;
         }
@@ -525,7 +534,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
                     + precedence + " jobs, its maxqueue");
             return;
         }
-        ServerJob job = new ServerJob(handlePrefix(peer), nextHandle++, f, unique, data, precedence,
+        ServerJob job = new ServerJob(handlePrefix(peer), nextHandle++, f, unique, data, inBody, precedence,
                 background, reducer, peer);
         jobs.add(job);
         if (uniqueKey != null) {
@@ -550,7 +559,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         sendJobCreated(peer, job);
         if (hasListeners()) {
             // After JOB_CREATED: observers (the test kit's faults "after JOB_CREATED") see an answered submission.
-            emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), data, precedence,
+            emit(new ServerEvent.JobSubmitted(job.handle(), f.displayName(), utf8(unique), job.data(), precedence,
                     background, false, peer.id));
         }
     }
@@ -644,26 +653,34 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (timeout != null) {
             job.timer = loop.schedule(Duration.ofMillis(timeout), () -> timedOut(job, peer, timeout));
         }
-        peer.connection.sendBytes(assignFrame(job, type));
+        sendAssign(peer.connection, job, type);
         if (hasListeners()) {
             emit(new ServerEvent.JobAssigned(job.handle(), f.displayName(), peer.id));
         }
     }
 
-    /** JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ, as one frame. */
-    private static byte[] assignFrame(ServerJob job, PacketType grab) {
+    /**
+     * JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ, as one
+     * frame; a large payload is not copied into it but queued after the frame's head from the job's
+     * own array, where it lies since the SUBMIT arrived.
+     */
+    private static void sendAssign(NioConnection connection, ServerJob job, PacketType grab) {
         byte[] name = job.function.nameBytes;
         PacketType type = grab == PacketType.GRAB_JOB ? PacketType.JOB_ASSIGN
                 : grab == PacketType.GRAB_JOB_ALL && job.reducer != null ? PacketType.JOB_ASSIGN_ALL
                 : PacketType.JOB_ASSIGN_UNIQ;
-        int length = job.handleLength() + 1 + name.length + 1 + job.data.length;
+        int headLength = job.handleLength() + 1 + name.length + 1;
         if (type != PacketType.JOB_ASSIGN) {
-            length += job.unique.length + 1;
+            headLength += job.unique.length + 1;
         }
         if (type == PacketType.JOB_ASSIGN_ALL) {
-            length += job.reducer.length + 1;
+            headLength += job.reducer.length + 1;
         }
-        byte[] frame = Frames.header(type, length);
+        int dataOffset = job.dataOffset();
+        int dataLength = job.dataArray.length - dataOffset;
+        boolean separate = dataLength >= ServerJob.SHARE_MIN;
+        byte[] frame = Frames.header(type, headLength + dataLength,
+                Packet.HEADER_LENGTH + headLength + (separate ? 0 : dataLength));
         int at = job.writeHandle(frame, Packet.HEADER_LENGTH) + 1; // each field ends in NUL, already 0
         at = Frames.put(frame, at, name) + 1;
         if (type != PacketType.JOB_ASSIGN) {
@@ -672,8 +689,12 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         if (type == PacketType.JOB_ASSIGN_ALL) {
             at = Frames.put(frame, at, job.reducer) + 1;
         }
-        Frames.put(frame, at, job.data);
-        return frame;
+        if (separate) {
+            connection.sendBytes(frame, job.dataArray, dataOffset, dataLength);
+        } else {
+            System.arraycopy(job.dataArray, dataOffset, frame, at, dataLength);
+            connection.sendBytes(frame);
+        }
     }
 
     /** Across the worker's functions, the oldest job of the highest priority. */

@@ -4,6 +4,7 @@ import dev.gear.Precedence;
 import dev.gear.internal.transport.Cancellable;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,12 +14,18 @@ import java.util.List;
  * job"): the handle is a prefix shared by every job of the submitting connection plus a number,
  * its bytes and text are made when needed; the listener list exists only for foreground jobs; the
  * submitter's address and client id are references to the connection's own objects; the unique
- * key is the unique or data array itself.
+ * key is the unique or data array itself. A large payload stays in the SUBMIT body it arrived in
+ * ({@link #dataInBody}), so it is neither copied out of it nor into the JOB_ASSIGN frame.
  */
 final class ServerJob {
     enum State { DELAYED, QUEUED, RUNNING, DONE }
 
     static final byte[] NO_BYTES = new byte[0];
+    /**
+     * Data of at least this many bytes is kept inside its SUBMIT body (the body's function name and
+     * unique come along, a few per cent at most) and written to the worker from there.
+     */
+    static final int SHARE_MIN = 1024;
     /** gearmand's status before any WORK_STATUS. */
     static final String ZERO = "0";
 
@@ -28,7 +35,16 @@ final class ServerJob {
     final long number;
     final FunctionEntry function;
     final byte[] unique;
-    final byte[] data;
+    /**
+     * Holds the data at its end: the data alone, or, when {@link #dataInBody}, the whole
+     * {@code function\0unique\0data} body of the SUBMIT (see {@link #dataOffset}).
+     */
+    final byte[] dataArray;
+    /**
+     * Whether {@link #dataArray} is the SUBMIT body. A flag rather than an offset field: it fits
+     * in the object's padding, so a queued job costs no more (see docs/server.md, "Memory per job").
+     */
+    final boolean dataInBody;
     /** The reducer of a SUBMIT_REDUCE_JOB*, else {@code null}. */
     final byte[] reducer;
     final InetSocketAddress submitterAddress;
@@ -57,25 +73,64 @@ final class ServerJob {
     /** The epoch release or CAN_DO_TIMEOUT timer, if any. */
     Cancellable timer;
 
-    ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] data,
-            Precedence precedence, boolean background, byte[] reducer, Peer submitter) {
-        this(handlePrefix, number, function, unique, data, precedence, background, reducer, submitter.remoteAddress(),
-                submitter.clientId);
+    /**
+     * @param dataArray the data, or, when {@code dataInBody}, a SUBMIT body {@code function\0unique\0data}
+     *     whose unique equals {@code unique} and is not {@code -} (that unique makes the data a key)
+     */
+    ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] dataArray,
+            boolean dataInBody, Precedence precedence, boolean background, byte[] reducer, Peer submitter) {
+        this(handlePrefix, number, function, unique, dataArray, dataInBody, precedence, background, reducer,
+                submitter.remoteAddress(), submitter.clientId);
     }
 
     ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] data,
             Precedence precedence, boolean background, byte[] reducer, InetSocketAddress submitterAddress,
             String submitterClientId) {
+        this(handlePrefix, number, function, unique, data, false, precedence, background, reducer, submitterAddress,
+                submitterClientId);
+    }
+
+    private ServerJob(byte[] handlePrefix, long number, FunctionEntry function, byte[] unique, byte[] dataArray,
+            boolean dataInBody, Precedence precedence, boolean background, byte[] reducer,
+            InetSocketAddress submitterAddress, String submitterClientId) {
+        if (dataInBody && unique.length == 1 && unique[0] == '-') {
+            throw new IllegalArgumentException("unique '-' makes the data a key: it must be an array of its own");
+        }
         this.handlePrefix = handlePrefix;
         this.number = number;
         this.function = function;
         this.unique = unique.length == 0 ? NO_BYTES : unique;
-        this.data = data.length == 0 ? NO_BYTES : data;
+        this.dataArray = dataArray.length == 0 ? NO_BYTES : dataArray;
+        this.dataInBody = dataInBody && dataArray.length > 0;
         this.rank = (byte) FunctionEntry.rank(precedence);
         this.background = background;
         this.reducer = reducer;
         this.submitterAddress = submitterAddress;
         this.submitterClientId = submitterClientId;
+    }
+
+    /** Where the data starts in {@link #dataArray}: after the body's second NUL, or 0. */
+    int dataOffset() {
+        if (!dataInBody) {
+            return 0;
+        }
+        int nul = 0;
+        for (int i = 0, found = 0; ; i++) {
+            if (dataArray[i] == 0 && ++found == 2) {
+                nul = i;
+                break;
+            }
+        }
+        return nul + 1;
+    }
+
+    int dataLength() {
+        return dataArray.length - dataOffset();
+    }
+
+    /** The data as an array of its own (a copy when it lies in the body): for events and snapshots. */
+    byte[] data() {
+        return dataInBody ? Arrays.copyOfRange(dataArray, dataOffset(), dataArray.length) : dataArray;
     }
 
     Precedence precedence() {
@@ -126,7 +181,7 @@ final class ServerJob {
      * coalesces).
      */
     byte[] uniqueKey() {
-        return uniqueKeyOf(unique, data);
+        return uniqueKeyOf(unique, dataArray); // never in a body when the data is the key
     }
 
     static byte[] uniqueKeyOf(byte[] unique, byte[] data) {

@@ -55,7 +55,7 @@ final class Snapshots {
         JobSnapshot.State state = j.state == ServerJob.State.RUNNING ? JobSnapshot.State.RUNNING
                 : j.state == ServerJob.State.DELAYED ? JobSnapshot.State.DELAYED : JobSnapshot.State.QUEUED;
         return new JobSnapshot(j.handle(), j.function.displayName(), new String(j.unique, StandardCharsets.UTF_8),
-                j.data, j.precedence(), j.background, state, j.submitterAddress, j.submitterClientId,
+                j.data(), j.precedence(), j.background, state, j.submitterAddress, j.submitterClientId,
                 j.worker == null ? null : j.worker.id, j.retries, j.listenerCount(),
                 j.notBeforeMillis > 0 ? Instant.ofEpochMilli(j.notBeforeMillis) : null,
                 Bytes.display(j.numerator), Bytes.display(j.denominator));

@@ -203,6 +203,25 @@ public final class NioConnection {
         }
     }
 
+    /**
+     * Queues {@code head} followed by {@code length} bytes of {@code array} from {@code offset},
+     * counted against the output cap together: one frame whose large tail (a job's payload) is
+     * written from the caller's array instead of being copied into a frame of its own. The caller
+     * must not modify that range afterwards.
+     */
+    public void sendBytes(byte[] head, byte[] array, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, array.length);
+        if (isOpen() && head.length + length > 0) {
+            if (head.length > 0) {
+                output.add(head);
+            }
+            if (length > 0) {
+                output.add(array, offset, length);
+            }
+            queued();
+        }
+    }
+
     private void queued() {
         if (output.bytes() > maxQueuedOutput) {
             // A peer that does not read must not make us buffer without bound. The output goes at
@@ -356,9 +375,9 @@ public final class NioConnection {
             return;
         }
         for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
-            // A large body in progress is read in large steps (the decoder still grows its
-            // buffer only as bytes arrive).
-            ByteBuffer scratch = loop.readBuffer(decoder.bodyRemaining());
+            // A large body in progress, or the next frame of a peer whose last body was large, is
+            // read in large steps (the decoder still grows its buffer only as bytes arrive).
+            ByteBuffer scratch = loop.readBuffer(decoder.readHint());
             scratch.clear();
             int n;
             try {

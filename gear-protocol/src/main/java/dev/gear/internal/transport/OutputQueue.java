@@ -18,7 +18,7 @@ final class OutputQueue {
     private static final byte[] REQ = Magic.REQ.bytes();
     private static final byte[] RES = Magic.RES.bytes();
 
-    /** {@link Packet} or {@code byte[]}. */
+    /** {@link Packet}, {@code byte[]} or {@link Slice}. */
     private Object[] items = new Object[16];
     private int head;
     private int size;
@@ -43,7 +43,20 @@ final class OutputQueue {
         push(raw, raw.length);
     }
 
+    /**
+     * Queues {@code length} bytes of {@code array} from {@code offset}, without copying them: a
+     * large payload kept inside a bigger array (a job's data inside its SUBMIT body) goes out from
+     * where it lies. The caller must not modify the range until it is written.
+     */
+    void add(byte[] array, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, array.length);
+        push(new Slice(array, offset, length), length);
+    }
+
     private void push(Object item, int length) {
+        if (length == 0) {
+            return; // nothing to write, and an empty item would never be consumed
+        }
         if (size == items.length) {
             Object[] bigger = new Object[items.length * 2];
             for (int i = 0; i < size; i++) {
@@ -68,9 +81,12 @@ final class OutputQueue {
             Object item = items[(head + i) & mask];
             if (item instanceof Packet) {
                 copyPacket((Packet) item, offset, dst);
-            } else {
+            } else if (item instanceof byte[]) {
                 byte[] raw = (byte[]) item;
                 dst.put(raw, offset, Math.min(raw.length - offset, dst.remaining()));
+            } else {
+                Slice slice = (Slice) item;
+                dst.put(slice.array, slice.offset + offset, Math.min(slice.length - offset, dst.remaining()));
             }
             offset = 0;
         }
@@ -106,15 +122,33 @@ final class OutputQueue {
         bytes -= n;
         long left = n;
         while (left > 0) {
-            Object item = items[head];
-            int length = item instanceof Packet ? Packet.HEADER_LENGTH + ((Packet) item).bodyLength() : ((byte[]) item).length;
-            long rest = length - headOffset;
+            long rest = lengthOf(items[head]) - headOffset;
             if (left < rest) {
                 headOffset += (int) left;
                 return;
             }
             left -= rest;
             pop();
+        }
+    }
+
+    private static int lengthOf(Object item) {
+        if (item instanceof Packet) {
+            return Packet.HEADER_LENGTH + ((Packet) item).bodyLength();
+        }
+        return item instanceof byte[] ? ((byte[]) item).length : ((Slice) item).length;
+    }
+
+    /** Part of an array, queued as it is. */
+    private static final class Slice {
+        final byte[] array;
+        final int offset;
+        final int length;
+
+        Slice(byte[] array, int offset, int length) {
+            this.array = array;
+            this.offset = offset;
+            this.length = length;
         }
     }
 

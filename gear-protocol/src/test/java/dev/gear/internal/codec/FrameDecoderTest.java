@@ -194,6 +194,51 @@ class FrameDecoderTest {
         assertThat(listener.frames).isEmpty();
     }
 
+    /**
+     * A read that brings a header and most of a large body (as a large read of a fast peer does)
+     * makes the body array once, at its final size: it is not grown (copied) for the rest.
+     */
+    @Test
+    void aBodyMostlyInTheFirstReadIsAllocatedOnceAtItsFullSize() {
+        byte[] body = new byte[1 << 20];
+        new java.util.Random(5).nextBytes(body);
+        Packet big = Packet.of(Magic.REQ, PacketType.ECHO_REQ, body);
+        byte[] wire = big.toBinary();
+        FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+        RecordingListener listener = new RecordingListener();
+        long empty = decoder.allocatedBytes();
+        int first = 12 + 600_000;
+        decoder.decode(ByteBuffer.wrap(wire, 0, first), listener);
+        assertThat(decoder.allocatedBytes() - empty).as("after %d of %d body bytes", first - 12, body.length)
+                .isEqualTo(body.length);
+        decoder.decode(ByteBuffer.wrap(wire, first, 300_000), listener);
+        assertThat(decoder.allocatedBytes() - empty).isEqualTo(body.length);
+        decoder.decode(ByteBuffer.wrap(wire, first + 300_000, wire.length - first - 300_000), listener);
+        assertThat(listener.frames).containsExactly(big);
+    }
+
+    /**
+     * Between frames the read hint is a header plus the larger of the last two bodies (a worker
+     * alternates a large WORK_COMPLETE and an empty GRAB_JOB); in a body, what is left of it.
+     */
+    @Test
+    void theReadHintFollowsRecentBodies() {
+        FrameDecoder decoder = new FrameDecoder(MAX, 4096);
+        RecordingListener listener = new RecordingListener();
+        assertThat(decoder.readHint()).isEqualTo(12);
+        byte[] large = Packet.request(PacketType.WORK_COMPLETE, "H:1".getBytes(StandardCharsets.US_ASCII),
+                new byte[500_000]).toBinary();
+        decoder.decode(ByteBuffer.wrap(large, 0, 100_012), listener);
+        assertThat(decoder.readHint()).isEqualTo(large.length - 100_012);
+        decoder.decode(ByteBuffer.wrap(large, 100_012, large.length - 100_012), listener);
+        assertThat(decoder.readHint()).isEqualTo(large.length);
+        decoder.decode(ByteBuffer.wrap(Packet.request(PacketType.GRAB_JOB).toBinary()), listener);
+        assertThat(decoder.readHint()).as("after one empty body").isEqualTo(large.length);
+        decoder.decode(ByteBuffer.wrap(Packet.request(PacketType.GRAB_JOB).toBinary()), listener);
+        assertThat(decoder.readHint()).as("after two").isEqualTo(12);
+        assertThat(listener.frames).hasSize(3);
+    }
+
     @Test
     void skipsAnUnknownTypeAndGoesOn() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -111,6 +111,105 @@ class NioConnectionTest {
         }
     }
 
+    /**
+     * Frames whose large tail is queued from another array (a head plus a slice of it, as a job's
+     * payload goes into JOB_ASSIGN) leave intact between other output while the peer reads slowly:
+     * the tails are split across many partial writes and each resumes at the exact byte.
+     */
+    @Test
+    void framesWithALargeTailGoOutWholeThroughPartialWrites() throws Exception {
+        Random random = new Random(11);
+        byte[] array = new byte[3 << 20];
+        random.nextBytes(array);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        List<Runnable> sends = new ArrayList<>();
+        CompletableFuture<NioConnection> server = accepted;
+        for (int i = 0; i < 6; i++) {
+            byte[] head = new byte[1 + random.nextInt(60)];
+            random.nextBytes(head);
+            int offset = random.nextInt(1 << 20);
+            int length = i == 0 ? array.length - offset : 100_000 + random.nextInt(2 << 20);
+            Packet between = Packet.response(PacketType.NOOP);
+            sends.add(() -> {
+                NioConnection c = server.join();
+                c.sendBytes(head, array, offset, length);
+                c.send(between);
+            });
+            expected.write(head, 0, head.length);
+            expected.write(array, offset, length);
+            expected.writeBytes(between.toBinary());
+        }
+        byte[] before = array.clone();
+        try (Socket peer = new Socket()) {
+            peer.setReceiveBufferSize(8 * 1024);
+            peer.connect(listener.address());
+            NioConnection connection = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            long queued = loop.submit(() -> {
+                sends.forEach(Runnable::run);
+                return connection.queuedBytes();
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(queued).isEqualTo(expected.size());
+            byte[] got = new byte[expected.size()];
+            InputStream in = peer.getInputStream();
+            for (int pos = 0; pos < got.length; ) {
+                int n = in.read(got, pos, Math.min(got.length - pos, 1 + random.nextInt(200_000)));
+                assertThat(n).isPositive();
+                pos += n;
+            }
+            assertThat(got).isEqualTo(expected.toByteArray());
+            assertThat(loop.submit(connection::queuedBytes).get(WAIT_SECONDS, TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(array).as("the queued array is only read").isEqualTo(before);
+    }
+
+    /**
+     * A frame's head and tail count against the output cap together: a peer that reads nothing is
+     * closed as a slow reader once head plus queued tails pass the cap, and nothing is sent after.
+     */
+    @Test
+    void aLargeTailCountsAgainstTheOutputCap() throws Exception {
+        loop.close();
+        loop = new EventLoop("nio-connection-test-cap");
+        listener = loop.listen(new InetSocketAddress("127.0.0.1", 0), 16, SocketSettings.DEFAULTS,
+                new ConnectionLimits(64L << 20, 8192, 1 << 20), connection -> new Recorder());
+        byte[] array = new byte[4 << 20];
+        try (Socket peer = new Socket()) {
+            peer.setReceiveBufferSize(8 * 1024);
+            peer.connect(listener.address());
+            NioConnection server = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            long afterFirst = loop.submit(() -> {
+                server.sendBytes(new byte[12], array, 0, 600_000);
+                return server.queuedBytes();
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(afterFirst).as("under the cap: queued, some of it maybe written").isLessThanOrEqualTo(600_012);
+            boolean open = loop.submit(() -> {
+                server.sendBytes(new byte[12], array, 0, 3 << 20); // far beyond the cap whatever was written
+                return server.isOpen();
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(open).isFalse();
+            assertThat(closed.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .startsWith("slow reader: more than 1048576 bytes of output queued");
+            assertThat(loop.submit(server::queuedBytes).get(WAIT_SECONDS, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aTailOutsideItsArrayIsRefusedAndNothingIsQueued() throws Exception {
+        try (Socket peer = new Socket()) {
+            peer.connect(listener.address());
+            NioConnection server = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture<Long> result = loop.submit(() -> {
+                try {
+                    server.sendBytes(new byte[12], new byte[10], 5, 6);
+                } catch (IndexOutOfBoundsException expected) {
+                    return server.queuedBytes();
+                }
+                return -1L;
+            });
+            assertThat(result.get(WAIT_SECONDS, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
     /** A 1 MiB packet goes out and comes back (the server echoes) byte for byte, twice in a row. */
     @Test
     void aOneMebibytePacketRoundTrips() throws Exception {

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The output queue encodes exactly the wire bytes, however the writes split them. */
+/**
+ * The output queue encodes exactly the wire bytes (packets, raw arrays and slices of arrays), however
+ * the writes split them.
+ */
 class OutputQueueTest {
 
     @Test
@@ -79,9 +82,17 @@ class OutputQueueTest {
         assertThat(queue.bytes()).isZero();
     }
 
+    @Test
+    void aSliceOutsideItsArrayIsRefused() {
+        OutputQueue queue = new OutputQueue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.add(new byte[10], 8, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
     private static void fill(OutputQueue queue, ByteArrayOutputStream expected, Random random, int count) {
         for (int i = 0; i < count; i++) {
-            switch (random.nextInt(3)) {
+            switch (random.nextInt(4)) {
                 case 0: {
                     Packet p = Packet.request(PacketType.GRAB_JOB);
                     queue.add(p);
@@ -94,6 +105,16 @@ class OutputQueueTest {
                     Packet p = Packet.of(random.nextBoolean() ? Magic.REQ : Magic.RES, PacketType.ECHO_RES, data);
                     queue.add(p);
                     expected.writeBytes(p.toBinary());
+                    break;
+                }
+                case 2: {
+                    // Part of a larger array, queued where it lies (a job's data inside its body).
+                    byte[] array = new byte[random.nextInt(90)];
+                    random.nextBytes(array);
+                    int offset = random.nextInt(array.length + 1);
+                    int length = random.nextInt(array.length - offset + 1);
+                    queue.add(array, offset, length);
+                    expected.write(array, offset, length);
                     break;
                 }
                 default: {
