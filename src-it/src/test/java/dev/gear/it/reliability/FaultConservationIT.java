@@ -59,8 +59,9 @@ import org.junit.jupiter.api.Test;
  * <li>the server is closed and a new one started on the same port once, half way ({@code restart}).</li>
  * </ul>
  * Besides the {@code getJob} workers, workers with a {@link dev.gear.JobHandler} take the same
- * function: some run their handlers on their own pool ({@code maxConcurrentJobs} 2–4), one on its
- * I/O thread, and a group of one client and two workers (handlers on the shared thread, and on a
+ * function: some run their handlers on their own pool ({@code maxConcurrentJobs} 2–4), one on an
+ * executor the test gives it ({@code handlerExecutor}, which the worker must not shut down), one
+ * on its I/O thread, and a group of one client and two workers (handlers on the shared thread, and on a
  * pool) runs on one {@link SharedIoThread} that is closed (shutting its users down with jobs in
  * flight) and started anew every 0.3–1.5 s ({@code shared-close}). Handlers answer as they are
  * told, but a quarter of their failures and exceptions are left to the library (the handler
@@ -104,7 +105,10 @@ class FaultConservationIT {
     private static final double CLIENT_FAULT = 0.003;
     /** Per job a worker got: chance it closes its Worker without answering. */
     private static final double WORKER_QUIT = 0.005;
-    /** Workers with handlers on a pool of their own, and with handlers on their own I/O thread. */
+    /**
+     * Workers with handlers on a pool of their own, and with handlers on their own I/O thread (and
+     * one more with handlers on an executor the test gives it).
+     */
     private static final int POOL_HANDLER_WORKERS = 2;
     private static final int IO_HANDLER_WORKERS = 1;
     /** How long one shared I/O thread lives before it is closed under its users (ms). */
@@ -114,7 +118,7 @@ class FaultConservationIT {
     /** The longest a client may wait for a (re)connection to a server that is up. */
     private static final Duration RECONNECT_BOUND = Duration.ofSeconds(5);
     private static final List<String> OUR_THREADS = List.of("gear-client-conserve-", "gear-worker-conserve-",
-            "conserve-shared-");
+            "conserve-shared-", "conserve-exec-");
 
     private final Tally tally = new Tally();
     private final AtomicLong ids = new AtomicLong();
@@ -130,6 +134,18 @@ class FaultConservationIT {
     private final Object sharedLock = new Object();
     private SharedIoThread sharedIo;
     private final AtomicInteger sharedGenerations = new AtomicInteger();
+    /** The executor one handler worker after another is given ({@code handlerExecutor}); the test shuts it down. */
+    private final ExecutorService handlerExecutor = Executors.newFixedThreadPool(4, new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "conserve-exec-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    private volatile boolean executorLeftRunning;
     /** The longest a client waited for its server to be connected (first connect or reconnect). */
     private final AtomicLong worstConnectNanos = new AtomicLong();
 
@@ -163,6 +179,7 @@ class FaultConservationIT {
                 String name = "hio" + i;
                 workers.add(pool.submit(() -> guarded(() -> handlerWorkerLoop(name, HandlerKind.IO))));
             }
+            workers.add(pool.submit(() -> guarded(() -> handlerWorkerLoop("hx", HandlerKind.EXECUTOR))));
             workers.add(pool.submit(() -> guarded(this::sharedIoLoop)));
             workers.add(pool.submit(() -> guarded(() -> handlerWorkerLoop("hsio", HandlerKind.SHARED_IO))));
             workers.add(pool.submit(() -> guarded(() -> handlerWorkerLoop("hsp", HandlerKind.SHARED_POOL))));
@@ -198,6 +215,9 @@ class FaultConservationIT {
             workersStopped.countDown();
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
+            executorLeftRunning = !handlerExecutor.isShutdown(); // the workers must not shut down an executor they were given
+            handlerExecutor.shutdown();
+            handlerExecutor.awaitTermination(30, TimeUnit.SECONDS);
             current.server.close();
         }
         List<String> leaked = awaitOurThreadsEnd(Duration.ofSeconds(15));
@@ -241,6 +261,7 @@ class FaultConservationIT {
                 .put("resultsRefused", tally.get("worker.refused"))
                 .put("handlerRuns", tally.get("handler.runs"))
                 .put("handlerRunsPool", tally.get("handler.runs." + HandlerKind.POOL))
+                .put("handlerRunsExecutor", tally.get("handler.runs." + HandlerKind.EXECUTOR))
                 .put("handlerRunsIo", tally.get("handler.runs." + HandlerKind.IO))
                 .put("handlerRunsSharedIo", tally.get("handler.runs." + HandlerKind.SHARED_IO))
                 .put("handlerRunsSharedPool", tally.get("handler.runs." + HandlerKind.SHARED_POOL))
@@ -279,6 +300,7 @@ class FaultConservationIT {
             assertThat(tally.get("handler.runs." + kind)).as("jobs run by " + kind + " handlers").isPositive();
         }
         assertThat(tally.get("fault.shared-close")).as("shared I/O threads closed under their users").isPositive();
+        assertThat(executorLeftRunning).as("the handler executor given to the workers is still running").isTrue();
         assertThat(leaked).as("threads of ours alive after everything was closed").isEmpty();
         assertThat(Duration.ofNanos(worstConnectNanos.get())).as("longest wait of a client for its (re)connection")
                 .isLessThan(RECONNECT_BOUND);
@@ -470,7 +492,7 @@ class FaultConservationIT {
 
     /** Where a worker's handlers run, and on which I/O thread. */
     private enum HandlerKind {
-        POOL(false, false), IO(true, false), SHARED_IO(true, true), SHARED_POOL(false, true);
+        POOL(false, false), EXECUTOR(false, false), IO(true, false), SHARED_IO(true, true), SHARED_POOL(false, true);
 
         final boolean onIoThread;
         final boolean shared;
@@ -494,6 +516,9 @@ class FaultConservationIT {
                     .maxConcurrentJobs(ThreadLocalRandom.current().nextInt(2, 5));
             if (kind.onIoThread) {
                 builder.runHandlersOnIoThread();
+            }
+            if (kind == HandlerKind.EXECUTOR) {
+                builder.handlerExecutor(handlerExecutor);
             }
             if (kind.shared) {
                 io = nextSharedIo(io, () -> stopWorkers);
