@@ -195,14 +195,7 @@ public final class ServerPool {
         if (loop.inLoop()) {
             closeAll.run();
         } else {
-            try {
-                loop.submit(() -> {
-                    closeAll.run();
-                    return null;
-                }).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The loop is closing anyway; its shutdown closes what is left.
-            }
+            awaitOnLoop(closeAll); // if the loop is closing anyway, its shutdown closes what is left
         }
         synchronized (connectedMonitor) {
             connectedMonitor.notifyAll();
@@ -221,13 +214,23 @@ public final class ServerPool {
         if (loop.inLoop()) {
             loop.execute(closeLeftovers);
         } else {
-            try {
-                loop.submit(() -> {
-                    closeLeftovers.run();
-                    return null;
-                }).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The shared thread was closed meanwhile: its shutdown closed the connections.
+            awaitOnLoop(closeLeftovers); // if the shared thread was closed meanwhile, it closed them
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for it (10 s at most). A loop that is closing or
+     * gone runs nothing: its own shutdown closes every connection, which is what the tasks here do.
+     */
+    private void awaitOnLoop(Runnable task) {
+        try {
+            loop.submit(() -> {
+                task.run();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -95,8 +95,8 @@ class FaultClientSideIT {
     /** The names of the shared I/O threads made here (one per shared case run). */
     private static final String SHARED_PREFIX = "gear-shared-" + ID_PREFIX;
     /** I/O threads, handler pool threads ({@code gear-worker-hostile-N-handler-M}), shared I/O threads, fake servers. */
-    private static final List<String> OUR_THREADS = List.of("gear-client-" + ID_PREFIX, "gear-worker-" + ID_PREFIX,
-            SHARED_PREFIX, FakeServer.THREAD_PREFIX);
+    private static final ThreadCensus OUR_THREADS = new ThreadCensus(List.of("gear-client-" + ID_PREFIX,
+            "gear-worker-" + ID_PREFIX, SHARED_PREFIX, FakeServer.THREAD_PREFIX));
     /** What a shared case adds to its hostile call's outcome when the others on the thread were served throughout. */
     private static final String OTHERS_SERVED = "; others served";
     /**
@@ -124,7 +124,7 @@ class FaultClientSideIT {
 
     @Test
     void everyCallEndsInTimeAndNoThreadOutlivesItsClient() throws Exception {
-        assertThat(ourThreads()).as("threads of ours alive before the test").isEmpty();
+        assertThat(OUR_THREADS.alive()).as("threads of ours alive before the test").isEmpty();
         int threadsBefore = Thread.getAllStackTraces().size();
         good = Server.builder().listenAddress("127.0.0.1").port(0).build().start();
         List<Case> cases = cases();
@@ -159,7 +159,7 @@ class FaultClientSideIT {
             callers.awaitTermination(10, TimeUnit.SECONDS);
             good.close();
         }
-        List<String> leaked = awaitOurThreadsEnd(Duration.ofSeconds(15));
+        List<String> leaked = OUR_THREADS.awaitEnd(Duration.ofSeconds(15));
         int threadsAfter = Thread.getAllStackTraces().size();
 
         Soak.Summary summary = Soak.summary("client-side")
@@ -882,23 +882,6 @@ class FaultClientSideIT {
         return "unexpected " + t;
     }
 
-    private static List<Thread> ourThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && OUR_THREADS.stream().anyMatch(p -> t.getName().startsWith(p)))
-                .collect(Collectors.toList());
-    }
-
-    /** Joins every thread of ours; the names of those still alive at the deadline. */
-    private static List<String> awaitOurThreadsEnd(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread t : ourThreads()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left > 0) {
-                t.join(left);
-            }
-        }
-        return ourThreads().stream().map(Thread::getName).collect(Collectors.toList());
-    }
 
     // ------------------------------------------------------------------ the fake server
 
@@ -925,7 +908,7 @@ class FaultClientSideIT {
                         return;
                     }
                     accepted.add(s);
-                    PEAK_THREADS.accumulateAndGet((int) ourThreads().stream()
+                    PEAK_THREADS.accumulateAndGet((int) OUR_THREADS.alive().stream()
                             .filter(x -> x.getName().startsWith("gear-")).count(), Math::max);
                     Thread t = new Thread(() -> {
                         try (Peer p = new Peer(s, rv, rv.connections.incrementAndGet())) {

@@ -117,8 +117,8 @@ class FaultConservationIT {
     /** The threads of every client, worker and shared I/O thread made here (and their handler pools). */
     /** The longest a client may wait for a (re)connection to a server that is up. */
     private static final Duration RECONNECT_BOUND = Duration.ofSeconds(5);
-    private static final List<String> OUR_THREADS = List.of("gear-client-conserve-", "gear-worker-conserve-",
-            "conserve-shared-", "conserve-exec-");
+    private static final ThreadCensus OUR_THREADS = new ThreadCensus(List.of("gear-client-conserve-", "gear-worker-conserve-",
+            "conserve-shared-", "conserve-exec-"));
 
     private final Tally tally = new Tally();
     private final AtomicLong ids = new AtomicLong();
@@ -220,7 +220,7 @@ class FaultConservationIT {
             handlerExecutor.awaitTermination(30, TimeUnit.SECONDS);
             current.server.close();
         }
-        List<String> leaked = awaitOurThreadsEnd(Duration.ofSeconds(15));
+        List<String> leaked = OUR_THREADS.awaitEnd(Duration.ofSeconds(15));
 
         long bgCreated = 0;
         long bgCompleted = 0;
@@ -460,15 +460,10 @@ class FaultConservationIT {
                         break; // closes the Worker below while holding the job
                     }
                     try {
-                        if (spec.id % 5 == 0) {
-                            job.sendWorkData("d" + spec.id);
-                        }
+                        sendDataNowAndThen(job, spec);
                         switch (spec.mode) {
                             case 'c':
-                                job.sendWorkComplete("r" + spec.id);
-                                synchronized (workerCompleted) {
-                                    workerCompleted.set((int) spec.id);
-                                }
+                                complete(job, spec);
                                 break;
                             case 'f':
                                 job.sendWorkFail();
@@ -582,15 +577,10 @@ class FaultConservationIT {
                 return;
             }
             try {
-                if (spec.id % 5 == 0) {
-                    job.sendWorkData("d" + spec.id);
-                }
+                sendDataNowAndThen(job, spec);
                 switch (spec.mode) {
                     case 'c':
-                        job.sendWorkComplete("r" + spec.id);
-                        synchronized (workerCompleted) {
-                            workerCompleted.set((int) spec.id);
-                        }
+                        complete(job, spec);
                         break;
                     case 'f':
                         if (random.nextInt(4) == 0) {
@@ -611,6 +601,21 @@ class FaultConservationIT {
             }
         } finally {
             life.finished();
+        }
+    }
+
+    /** Every fifth job sends WORK_DATA before it ends (getJob and handler workers alike). */
+    private static void sendDataNowAndThen(WorkerJob job, Spec spec) {
+        if (spec.id % 5 == 0) {
+            job.sendWorkData("d" + spec.id);
+        }
+    }
+
+    /** WORK_COMPLETE with the result the client checks, and the id recorded as completed by a worker. */
+    private void complete(WorkerJob job, Spec spec) {
+        job.sendWorkComplete("r" + spec.id);
+        synchronized (workerCompleted) {
+            workerCompleted.set((int) spec.id);
         }
     }
 
@@ -872,23 +877,6 @@ class FaultConservationIT {
 
     // ------------------------------------------------------------------ plumbing
 
-    private static List<Thread> ourThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && OUR_THREADS.stream().anyMatch(p -> t.getName().startsWith(p)))
-                .collect(Collectors.toList());
-    }
-
-    /** Joins every thread of ours; the names of those still alive at the deadline. */
-    private static List<String> awaitOurThreadsEnd(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread t : ourThreads()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left > 0) {
-                t.join(left);
-            }
-        }
-        return ourThreads().stream().map(Thread::getName).collect(Collectors.toList());
-    }
 
     private void guarded(ThrowingRunnable body) {
         try {
