@@ -103,7 +103,7 @@ public final class Geard {
             + "                        a TLS handshake not finished by then drops the connection\n"
             + "                        (default " + TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds()
             + "s; needs the three --ssl-* options)\n"
-            + "  -b N, --backlog N     listen backlog, as gearmand's (default 4096)\n"
+            + "  -b N, --backlog N     listen backlog, as gearmand's (default 1024)\n"
             + "  --version             show the version and exit\n\n"
             + "SIZE is a whole number of bytes, optionally with K, M or G (1K = 1024 bytes; KiB, MiB,\n"
             + "GiB too): 65536, 64K, 64M. DURATION is a whole number with ms, s, m or h: 500ms, 30s, 5m;\n"

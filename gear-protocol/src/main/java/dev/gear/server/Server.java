@@ -316,7 +316,7 @@ public final class Server implements AutoCloseable {
      * Options of a {@link Server}. Defaults: gear's port 4730 on every local address, 64 MiB
      * packets, 8 KiB admin lines, 256 MiB of output queued per connection, unique ids up to 64
      * bytes, {@link WorkerLossPolicy#DEFAULT}, {@link ExceptionForwarding#ALL_CLIENTS}, listen
-     * backlog 4096, no TCP keepalive, at most 10 000 connections, 60 s to finish a started frame.
+     * backlog 1024, no TCP keepalive, at most 10 000 connections, 60 s to finish a started frame.
      * {@code docs/server.md} ("Limits") lists every limit.
      */
     public static final class Builder {
@@ -326,7 +326,7 @@ public final class Server implements AutoCloseable {
         private int maxAdminLineLength = ConnectionLimits.DEFAULTS.maxLineLength();
         private long maxQueuedOutput = ConnectionLimits.DEFAULTS.maxQueuedOutput();
         private int maxUniqueLength = 64;
-        private int backlog = 4096;
+        private int backlog = 1024;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration incompleteFrameTimeout = DEFAULT_INCOMPLETE_FRAME_TIMEOUT;
         private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
@@ -501,10 +501,7 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Listen backlog (default 4096, so a burst of thousands of connects is not dropped into the
-         * kernel's 1 s SYN retries; Linux caps it at {@code net.core.somaxconn}, 4096 by default).
-         */
+        /** Listen backlog (default 1024, so bursts of connects are not refused). */
         public Builder backlog(int backlog) {
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be positive, was " + backlog);
