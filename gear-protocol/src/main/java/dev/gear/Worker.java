@@ -182,8 +182,8 @@ public class Worker extends BaseClient {
 
     /**
      * Stops waiting getJob calls, closes all connections (after sending what is queued) and the I/O
-     * thread, and lets running handlers return (their results can no longer be sent: the servers
-     * requeue those jobs). Idempotent.
+     * thread, and lets running handlers return (their results can no longer be sent: each server
+     * requeues or fails those jobs, as for any worker it lost). Idempotent.
      */
     @Override
     public void shutdown() {
