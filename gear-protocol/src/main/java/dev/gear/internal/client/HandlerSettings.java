@@ -11,5 +11,4 @@ import java.util.concurrent.Executor;
  * @param maxConcurrentJobs how many handler jobs the worker holds at once (grabs no more)
  */
 public record HandlerSettings(Executor executor, boolean onIoThread, int maxConcurrentJobs) {
-    public static final HandlerSettings DEFAULTS = new HandlerSettings(null, false, 1);
 }

@@ -72,11 +72,6 @@ public final class FrameDecoder {
         return state == State.FRAME_START;
     }
 
-    /** Body bytes of the packet in progress still to come (0 between packets): a read-size hint. */
-    public long bodyRemaining() {
-        return state == State.BODY ? bodyLength - bodyFilled : 0;
-    }
-
     /**
      * How many bytes the next read could usefully take: the rest of the body in progress, or, between
      * frames, a header plus the larger of the last two bodies (a peer that sent a large body
