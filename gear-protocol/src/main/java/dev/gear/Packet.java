@@ -1,5 +1,6 @@
 package dev.gear;
 
+import dev.gear.internal.codec.WireBytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public final class Packet {
         int separators = type.requiredSeparators();
         int pos = 0;
         for (int i = 0; i < separators; i++) {
-            int nul = indexOfNul(body, pos);
+            int nul = WireBytes.indexOfNul(body, pos);
             if (nul < 0) {
                 return null;
             }
@@ -200,15 +201,6 @@ public final class Packet {
                 + ", but its " + body.length + "-byte body has " + found + " NUL" + (found == 1 ? "" : "s");
     }
 
-    private static int indexOfNul(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static byte[] join(PacketType type, byte[]... fields) {
         if (fields.length != type.fieldCount()) {
             throw new IllegalArgumentException(type + " has " + type.fieldCount() + " field"
@@ -218,7 +210,7 @@ public final class Packet {
         int length = separators;
         for (int i = 0; i < fields.length; i++) {
             Objects.requireNonNull(fields[i], "field " + i);
-            if (i < separators && indexOfNul(fields[i], 0) >= 0) {
+            if (i < separators && WireBytes.indexOfNul(fields[i], 0) >= 0) {
                 throw new InvalidDataException(
                         "field " + i + " of " + type + " contains a NUL byte, which would end it early");
             }

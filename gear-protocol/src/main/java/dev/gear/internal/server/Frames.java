@@ -1,7 +1,9 @@
 package dev.gear.internal.server;
 
+import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
+import dev.gear.internal.codec.WireBytes;
 
 /**
  * Responses built as one array, header and body, and queued with
@@ -23,25 +25,12 @@ final class Frames {
      * is {@code bodyLength} bytes: the frame's head, when its tail is queued from another array.
      */
     static byte[] header(PacketType type, int bodyLength, int arrayLength) {
-        byte[] frame = new byte[arrayLength];
-        frame[1] = 'R';
-        frame[2] = 'E';
-        frame[3] = 'S';
-        putInt(frame, 4, type.code());
-        putInt(frame, 8, bodyLength);
-        return frame;
+        return WireBytes.frameWithHeader(Magic.RES, type, bodyLength, arrayLength);
     }
 
     /** Copies {@code bytes} to {@code at}; returns the position after them. */
     static int put(byte[] frame, int at, byte[] bytes) {
         System.arraycopy(bytes, 0, frame, at, bytes.length);
         return at + bytes.length;
-    }
-
-    private static void putInt(byte[] frame, int at, int value) {
-        frame[at] = (byte) (value >>> 24);
-        frame[at + 1] = (byte) (value >>> 16);
-        frame[at + 2] = (byte) (value >>> 8);
-        frame[at + 3] = (byte) value;
     }
 }

@@ -6,6 +6,7 @@ import dev.gear.PacketType;
 import dev.gear.Precedence;
 import dev.gear.internal.codec.DecodeError;
 import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.codec.WireBytes;
 import dev.gear.internal.transport.Acceptor;
 import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.EventLoop;
@@ -425,14 +426,14 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private void submit(Peer peer, Packet packet) {
         PacketType type = packet.type();
         byte[] body = PacketAccess.body(packet);
-        int nameEnd = indexOfNul(body, 0);
-        int uniqueEnd = nameEnd < 0 ? -1 : indexOfNul(body, nameEnd + 1);
+        int nameEnd = WireBytes.indexOfNul(body, 0);
+        int uniqueEnd = nameEnd < 0 ? -1 : WireBytes.indexOfNul(body, nameEnd + 1);
         if (uniqueEnd < 0) {
             packet.field(0); // not from the decoder: throws its InvalidDataException
         }
         int dataStart = uniqueEnd + 1;
         for (int i = 2; i < type.argumentCount(); i++) {
-            dataStart = indexOfNul(body, dataStart) + 1;
+            dataStart = WireBytes.indexOfNul(body, dataStart) + 1;
         }
         Precedence precedence = Precedence.NORMAL;
         boolean background = false;
@@ -761,7 +762,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     private void work(Peer peer, Packet packet) {
         PacketType type = packet.type();
         byte[] body = PacketAccess.body(packet);
-        int handleEnd = type.requiredSeparators() == 0 ? body.length : indexOfNul(body, 0);
+        int handleEnd = type.requiredSeparators() == 0 ? body.length : WireBytes.indexOfNul(body, 0);
         if (handleEnd < 0) {
             packet.field(0); // not from the decoder: throws its InvalidDataException
         }
@@ -775,7 +776,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
         boolean observe = hasListeners();
         switch (type) {
             case WORK_STATUS:
-                if (containsNul(packet.field(2))) {
+                if (WireBytes.containsNul(packet.field(2))) {
                     // The denominator is WORK_STATUS's last field, so NULs reach it; STATUS_RES_UNIQUE
                     // repeats it before the client count, where a NUL would end it early.
                     error(peer, "INVALID_ARGUMENTS", "WORK_STATUS denominator contains a NUL byte; "
@@ -942,7 +943,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatus(Peer peer, byte[] handle) {
-        if (containsNul(handle)) {
+        if (WireBytes.containsNul(handle)) {
             // STATUS_RES repeats the handle as a NUL-terminated field, so it cannot carry this one;
             // and no job has such a handle (ours never contain NUL, and SUBMIT_* could not send one).
             error(peer, "INVALID_ARGUMENTS", "GET_STATUS handle contains a NUL byte; no job has such a handle");
@@ -955,7 +956,7 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
     }
 
     private void getStatusUnique(Peer peer, byte[] unique) {
-        if (containsNul(unique)) {
+        if (WireBytes.containsNul(unique)) {
             // As for GET_STATUS: unsendable in STATUS_RES_UNIQUE, and SUBMIT_* uniques end at their NUL.
             error(peer, "INVALID_ARGUMENTS", "GET_STATUS_UNIQUE unique contains a NUL byte; no job has such a unique");
             return;
@@ -1044,24 +1045,6 @@ public final class ServerCore implements Acceptor, ConnectionHandler {
             }
         }
         return true;
-    }
-
-    private static int indexOfNul(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean containsNul(byte[] field) {
-        for (byte b : field) {
-            if (b == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
