@@ -18,9 +18,13 @@ final class AdminCommands {
     private static final String PERMISSION_DENIED = "ERR PERMISSION_DENIED\n";
 
     private final ServerCore core;
+    private final JobLifecycle lifecycle;
+    private final ServerEvents events;
 
-    AdminCommands(ServerCore core) {
+    AdminCommands(ServerCore core, JobLifecycle lifecycle, ServerEvents events) {
         this.core = core;
+        this.lifecycle = lifecycle;
+        this.events = events;
     }
 
     /** The full reply to {@code line}, line end(s) included. */
@@ -30,41 +34,31 @@ final class AdminCommands {
             return unknown(""); // only spaces: split leaves no word at all; answered like an empty line
         }
         String command = words[0].toLowerCase(Locale.ROOT);
-        switch (command) {
-            case "status":
-                return status();
-            case "prioritystatus":
-                return priorityStatus();
-            case "workers":
-                return workers();
-            case "show":
-                return show(words);
-            case "cancel":
-                return cancel(peer, words);
-            case "maxqueue":
-                return maxQueue(peer, words);
-            case "create":
-            case "drop":
-                return function(peer, command, words);
-            case "version":
-                return "OK " + core.config().version() + "\n";
-            case "getpid":
-                return "OK " + ProcessHandle.current().pid() + "\n";
-            case "verbose":
-                return "OK " + verbosity() + "\n";
-            case "shutdown":
-                return shutdown(peer, words);
-            case "acl":
-                String reply = core.config().permissions().aclCommand(peer.subject, List.of(words));
-                return reply.equals(PERMISSION_DENIED) ? denied(peer, words, 2) : reply;
-            default:
-                return unknown(words[0]);
-        }
+        return switch (command) {
+            case "status" -> status();
+            case "prioritystatus" -> priorityStatus();
+            case "workers" -> workers();
+            case "show" -> show(words);
+            case "cancel" -> cancel(peer, words);
+            case "maxqueue" -> maxQueue(peer, words);
+            case "create", "drop" -> function(peer, command, words);
+            case "version" -> "OK " + core.config().version() + "\n";
+            case "getpid" -> "OK " + ProcessHandle.current().pid() + "\n";
+            case "verbose" -> "OK " + verbosity() + "\n";
+            case "shutdown" -> shutdown(peer, words);
+            case "acl" -> acl(peer, words);
+            default -> unknown(words[0]);
+        };
+    }
+
+    private String acl(Peer peer, String[] words) {
+        String reply = core.config().permissions().aclCommand(peer.subject, List.of(words));
+        return reply.equals(PERMISSION_DENIED) ? denied(peer, words, 2) : reply;
     }
 
     private String status() {
         StringBuilder out = new StringBuilder();
-        for (FunctionEntry f : core.functions.values()) {
+        for (FunctionEntry f : lifecycle.functions().all()) {
             FunctionStatus s = Snapshots.status(f);
             out.append(s.name()).append('\t').append(s.total()).append('\t').append(s.running()).append('\t')
                     .append(s.workers()).append('\n');
@@ -74,7 +68,7 @@ final class AdminCommands {
 
     private String priorityStatus() {
         StringBuilder out = new StringBuilder();
-        for (FunctionEntry f : core.functions.values()) {
+        for (FunctionEntry f : lifecycle.functions().all()) {
             out.append(f.displayName()).append('\t').append(f.queued[0]).append('\t').append(f.queued[1])
                     .append('\t').append(f.queued[2]).append('\t').append(f.registrations).append('\n');
         }
@@ -98,7 +92,7 @@ final class AdminCommands {
         String what = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
         if (what.equals("jobs") && words.length == 2) {
             StringBuilder out = new StringBuilder();
-            for (ServerJob j : core.jobs.oldestFirst()) {
+            for (ServerJob j : lifecycle.jobs().oldestFirst()) {
                 // IGNORED is always 0: cancelled and abandoned jobs are removed at once, not marked.
                 out.append(j.handle()).append('\t').append(j.retries).append("\t0\t").append(j.background ? 1 : 0)
                         .append('\n');
@@ -107,7 +101,7 @@ final class AdminCommands {
         }
         if (what.equals("unique") && words.length == 3 && words[2].equalsIgnoreCase("jobs")) {
             StringBuilder out = new StringBuilder();
-            for (ServerJob j : core.jobs.oldestFirst()) {
+            for (ServerJob j : lifecycle.jobs().oldestFirst()) {
                 out.append(new String(j.unique, java.nio.charset.StandardCharsets.UTF_8)).append('\n');
             }
             return out.append(".\n").toString();
@@ -122,15 +116,15 @@ final class AdminCommands {
         if (words.length < 3) {
             return "ERR INVALID_ARGUMENTS " + urlText("cancel job needs a job handle") + "\n";
         }
-        ServerJob job = core.jobs.find(Bytes.fromKey(Bytes.keyOfText(words[2])));
+        ServerJob job = lifecycle.jobs().find(Bytes.fromKey(Bytes.keyOfText(words[2])));
         if (job == null || (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED)) {
             return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
         }
         if (!core.config().permissions().canInvoke(peer.subject, job.function.displayName())) {
             return denied(peer, words, 2);
         }
-        core.cancel(job);
-        core.queueChanged();
+        lifecycle.cancel(job);
+        lifecycle.reportQueue();
         return "OK\n";
     }
 
@@ -155,11 +149,9 @@ final class AdminCommands {
             return denied(peer, words, 1); // with an ACL, only a subject with grant permission
         }
         // gearmand: only existing functions are affected; unknown names get OK and no effect.
-        FunctionEntry f = core.functions.get(Bytes.keyOfText(words[1]));
+        FunctionEntry f = lifecycle.functions().find(Bytes.keyOfText(words[1]));
         if (f != null) {
-            for (int i = 0; i < 3; i++) {
-                f.maxQueue[i] = Math.max(0, limits[i]);
-            }
+            f.setMaxQueue(limits);
         }
         return "OK\n";
     }
@@ -182,11 +174,11 @@ final class AdminCommands {
                 return "ERR INVALID_ARGUMENTS "
                         + urlText("function names may not contain a carriage return or NUL") + "\n";
             }
-            core.function(Bytes.keyOfText(words[2]));
+            lifecycle.functions().function(Bytes.keyOfText(words[2]));
             return "OK\n";
         }
         FunctionEntry found = null;
-        for (FunctionEntry f : core.functions.values()) {
+        for (FunctionEntry f : lifecycle.functions().all()) {
             if (f.displayName().equalsIgnoreCase(words[2])) { // gearmand compares case-insensitively
                 found = f;
                 break;
@@ -199,7 +191,7 @@ final class AdminCommands {
             // Unlike gearmand we also refuse while jobs wait, so no job is left without its function.
             return "ERR there are still connected workers or executing clients\n";
         }
-        core.dropFunction(found);
+        lifecycle.functions().drop(found);
         return "OK\n";
     }
 
@@ -227,7 +219,7 @@ final class AdminCommands {
         int n = Math.min(actionWords, words.length);
         String action = String.join(" ", Arrays.asList(words).subList(0, n)).toLowerCase(Locale.ROOT);
         String target = String.join(" ", Arrays.asList(words).subList(n, words.length));
-        core.aclDenied(peer, action, target, "answered " + PERMISSION_DENIED.trim());
+        events.aclDenied(peer, action, target, "answered " + PERMISSION_DENIED.trim());
         return PERMISSION_DENIED;
     }
 

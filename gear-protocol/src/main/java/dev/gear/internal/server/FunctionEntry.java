@@ -68,13 +68,20 @@ final class FunctionEntry {
         return Bytes.display(name);
     }
 
+    /** {@code maxqueue}: a limit per priority, HIGH, NORMAL, LOW; 0 or less is unlimited. */
+    void setMaxQueue(int[] limits) {
+        for (int i = 0; i < 3; i++) {
+            maxQueue[i] = Math.max(0, limits[i]);
+        }
+    }
+
     /** Index of a precedence in the arrays: HIGH 0, NORMAL 1, LOW 2 (dispatch order). */
     static int rank(Precedence p) {
-        switch (p) {
-            case HIGH: return 0;
-            case NORMAL: return 1;
-            default: return 2;
-        }
+        return switch (p) {
+            case HIGH -> 0;
+            case NORMAL -> 1;
+            case LOW -> 2;
+        };
     }
 
     static final Precedence[] BY_RANK = {Precedence.HIGH, Precedence.NORMAL, Precedence.LOW};

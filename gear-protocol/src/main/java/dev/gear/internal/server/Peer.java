@@ -1,13 +1,20 @@
 package dev.gear.internal.server;
 
+import dev.gear.Packet;
+import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.NioConnection;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The server's record of one connection, in any of its roles. Loop thread only. */
-final class Peer {
+/**
+ * The server's record of one connection, in any of its roles (client, worker, admin), and the
+ * receiver of that connection's input, which it hands to the {@link PacketDispatch} together with
+ * itself: the transport needs no untyped attachment to find the record again. Loop thread only.
+ */
+final class Peer implements ConnectionHandler, Waiters {
     final long id;
     final NioConnection connection;
     /**
@@ -35,9 +42,37 @@ final class Peer {
     /** Foreground jobs this connection waits for as a client. */
     final PeerJobs waitingFor = new PeerJobs();
 
-    Peer(long id, NioConnection connection) {
+    private final PacketDispatch dispatch;
+
+    Peer(long id, NioConnection connection, PacketDispatch dispatch) {
         this.id = id;
         this.connection = connection;
+        this.dispatch = dispatch;
+    }
+
+    @Override
+    public void onOpen(NioConnection ignored) {
+        dispatch.opened(this);
+    }
+
+    @Override
+    public void onPacket(NioConnection ignored, Packet packet) {
+        dispatch.packet(this, packet);
+    }
+
+    @Override
+    public void onLine(NioConnection ignored, String line) {
+        dispatch.line(this, line);
+    }
+
+    @Override
+    public void onDecodeError(NioConnection ignored, DecodeError error) {
+        dispatch.decodeError(this, error);
+    }
+
+    @Override
+    public void onClosed(NioConnection ignored, String reason) {
+        dispatch.closed(this, reason);
     }
 
     /** The registered functions, in registration order; do not modify. */

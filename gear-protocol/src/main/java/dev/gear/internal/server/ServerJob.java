@@ -3,7 +3,6 @@ package dev.gear.internal.server;
 import dev.gear.Precedence;
 import dev.gear.internal.transport.Cancellable;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,12 +53,8 @@ final class ServerJob {
     final boolean background;
     /** A background submission was coalesced into this job, so it must survive its clients. */
     boolean backgroundAttached;
-    /**
-     * Foreground submissions waiting for results: null for none, the {@link Peer} itself for one
-     * (the usual case, no list), an {@code ArrayList<Peer>} for more; a connection that submitted
-     * twice is here twice.
-     */
-    private Object listeners;
+    /** Foreground submissions waiting for results: null for none (see {@link Waiters}). */
+    private Waiters listeners;
 
     State state;
     /** Global order of entering the queue: the dispatcher picks the lowest among a worker's functions. */
@@ -189,29 +184,30 @@ final class ServerJob {
     }
 
     int listenerCount() {
-        return listeners == null ? 0 : listeners instanceof Peer ? 1 : list().size();
+        if (listeners instanceof Waiters.Several several) {
+            return several.peers.size();
+        }
+        return listeners == null ? 0 : 1;
     }
 
     /** Listener {@code i}, {@code 0 <= i < listenerCount()}. */
     Peer listener(int i) {
-        return listeners instanceof Peer ? (Peer) listeners : list().get(i);
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Peer> list() {
-        return (List<Peer>) listeners;
+        if (listeners instanceof Peer only && i == 0) {
+            return only;
+        }
+        if (listeners instanceof Waiters.Several several) {
+            return several.peers.get(i);
+        }
+        throw new IndexOutOfBoundsException("listener " + i + " of " + listenerCount());
     }
 
     void addListener(Peer peer) {
         if (listeners == null) {
             listeners = peer;
-        } else if (listeners instanceof Peer) {
-            List<Peer> list = new ArrayList<>(2);
-            list.add((Peer) listeners);
-            list.add(peer);
-            listeners = list;
-        } else {
-            list().add(peer);
+        } else if (listeners instanceof Peer only) {
+            listeners = new Waiters.Several(only, peer);
+        } else if (listeners instanceof Waiters.Several several) {
+            several.peers.add(peer);
         }
     }
 
@@ -219,10 +215,10 @@ final class ServerJob {
     void removeListener(Peer peer) {
         if (listeners == peer) {
             listeners = null;
-        } else if (listeners != null && !(listeners instanceof Peer)) {
-            List<Peer> list = list();
+        } else if (listeners instanceof Waiters.Several several) {
+            List<Peer> list = several.peers;
             list.removeIf(l -> l == peer);
-            listeners = list.isEmpty() ? null : list.size() == 1 ? list.get(0) : list;
+            listeners = list.isEmpty() ? null : list.size() == 1 ? list.get(0) : several;
         }
     }
 

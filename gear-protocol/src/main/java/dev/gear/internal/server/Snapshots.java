@@ -17,19 +17,19 @@ final class Snapshots {
 
     static ServerSnapshot of(ServerCore core) {
         List<FunctionStatus> functions = new ArrayList<>();
-        for (FunctionEntry f : core.functions.values()) {
+        for (FunctionEntry f : core.lifecycle().functions().all()) {
             functions.add(status(f));
         }
         List<JobSnapshot> jobs = new ArrayList<>();
         for (int rank = 0; rank < 3; rank++) {
             List<ServerJob> queued = new ArrayList<>();
-            for (FunctionEntry f : core.functions.values()) {
+            for (FunctionEntry f : core.lifecycle().functions().all()) {
                 f.queue(rank).forEach(queued::add);
             }
             queued.sort(Comparator.comparingLong(j -> j.sequence));
             queued.forEach(j -> jobs.add(job(j)));
         }
-        List<ServerJob> all = List.of(core.jobs.oldestFirst());
+        List<ServerJob> all = List.of(core.lifecycle().jobs().oldestFirst());
         all.stream().filter(j -> j.state == ServerJob.State.DELAYED)
                 .sorted(Comparator.comparingLong(j -> j.notBeforeMillis)).forEach(j -> jobs.add(job(j)));
         all.stream().filter(j -> j.state == ServerJob.State.RUNNING).forEach(j -> jobs.add(job(j)));

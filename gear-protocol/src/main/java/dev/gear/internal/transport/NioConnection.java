@@ -50,7 +50,6 @@ public final class NioConnection {
     private boolean closing;
     private boolean closed;
     private boolean opened;
-    private Object attachment;
     /** The incomplete-frame timeout (0: none); see {@link #closeIfStalled}. */
     private long stallTimeoutNanos;
     /** When the frame in progress (or the closing flush) started waiting; valid while {@link #stalled}. */
@@ -160,15 +159,6 @@ public final class NioConnection {
 
     public EventLoop loop() {
         return loop;
-    }
-
-    /** Owner-defined state (the server's per-connection record, for example). */
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        this.attachment = value;
     }
 
     /** Whether the connection can still send. False once closing or closed. */

@@ -1,0 +1,180 @@
+package dev.gear.internal.server;
+
+import dev.gear.Magic;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.transport.NioConnection;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every frame the server writes, in one place: to learn what JOB_ASSIGN or STATUS_RES looks like
+ * on the wire, read this class.
+ *
+ * <p>The frequent, small replies (JOB_CREATED, JOB_ASSIGN*, forwarded WORK_*) are built as one
+ * array, header and body ({@link Frames}), and queued with {@link NioConnection#sendBytes}: one
+ * allocation instead of a {@link Packet}, its body and two buffers. Large payloads are never copied:
+ * a JOB_ASSIGN's data is queued from the array it arrived in, an ECHO_RES shares the request's body.
+ * Loop thread only.
+ */
+final class Replies {
+    private static final Packet NOOP = Packet.response(PacketType.NOOP);
+    private static final Packet NO_JOB = Packet.response(PacketType.NO_JOB);
+
+    private Replies() {
+    }
+
+    static void error(Peer peer, String code, String text) {
+        peer.connection.send(Packet.response(PacketType.ERROR, code, text));
+    }
+
+    /** An admin reply, line end(s) included. */
+    static void text(Peer peer, String reply) {
+        peer.connection.sendText(reply);
+    }
+
+    /** {@code ERR CODE text}: the text protocol's error, for a bad admin line. */
+    static void textError(NioConnection connection, String code, String message) {
+        connection.sendText("ERR " + code + " " + AdminCommands.urlText(message) + "\n");
+    }
+
+    /** ERROR for bad input on a connection that has no {@link Peer} yet or whose frame was unreadable. */
+    static void error(NioConnection connection, String code, String message) {
+        connection.send(Packet.response(PacketType.ERROR, code, message));
+    }
+
+    static void noop(Peer peer) {
+        peer.connection.send(NOOP);
+    }
+
+    static void noJob(Peer peer) {
+        peer.connection.send(NO_JOB);
+    }
+
+    static void jobCreated(Peer peer, ServerJob job) {
+        byte[] frame = Frames.header(PacketType.JOB_CREATED, job.handleLength());
+        job.writeHandle(frame, Packet.HEADER_LENGTH);
+        peer.connection.sendBytes(frame);
+    }
+
+    /** The same bytes for every listener of the job: build once, send to each. */
+    static Packet workFail(ServerJob job) {
+        return Packet.response(PacketType.WORK_FAIL, job.handleBytes());
+    }
+
+    static void toListeners(ServerJob job, Packet packet) {
+        for (int i = 0; i < job.listenerCount(); i++) {
+            job.listener(i).connection.send(packet);
+        }
+    }
+
+    static void echo(Peer peer, Packet request) {
+        // Same body, no copy: a 64 MiB echo costs no second 64 MiB.
+        peer.connection.send(PacketAccess.wrap(Magic.RES, PacketType.ECHO_RES, PacketAccess.body(request)));
+    }
+
+    static void optionAccepted(Peer peer, String option) {
+        peer.connection.send(Packet.response(PacketType.OPTION_RES, option));
+    }
+
+    /** STATUS_RES for {@code handle}: known, running, numerator, denominator ({@code job} null: unknown). */
+    static void status(Peer peer, byte[] handle, ServerJob job) {
+        peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
+                flag(job != null && job.state == ServerJob.State.RUNNING),
+                Bytes.fromKey(job == null ? ServerJob.ZERO : job.numerator),
+                Bytes.fromKey(job == null ? ServerJob.ZERO : job.denominator)));
+    }
+
+    /** STATUS_RES_UNIQUE: as {@link #status}, then the number of clients waiting for the job. */
+    static void statusUnique(Peer peer, byte[] unique, ServerJob job) {
+        peer.connection.send(Packet.response(PacketType.STATUS_RES_UNIQUE, unique, flag(job != null),
+                flag(job != null && job.state == ServerJob.State.RUNNING),
+                Bytes.fromKey(job == null ? ServerJob.ZERO : job.numerator),
+                Bytes.fromKey(job == null ? ServerJob.ZERO : job.denominator),
+                ascii(job == null ? 0 : job.listenerCount())));
+    }
+
+    /**
+     * JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ, as one
+     * frame; a large payload is not copied into it but queued after the frame's head from the job's
+     * own array, where it lies since the SUBMIT arrived.
+     */
+    static void assign(Peer worker, ServerJob job, PacketType grab) {
+        byte[] name = job.function.nameBytes;
+        PacketType type = grab == PacketType.GRAB_JOB ? PacketType.JOB_ASSIGN
+                : grab == PacketType.GRAB_JOB_ALL && job.reducer != null ? PacketType.JOB_ASSIGN_ALL
+                : PacketType.JOB_ASSIGN_UNIQ;
+        int headLength = job.handleLength() + 1 + name.length + 1;
+        if (type != PacketType.JOB_ASSIGN) {
+            headLength += job.unique.length + 1;
+        }
+        if (type == PacketType.JOB_ASSIGN_ALL) {
+            headLength += job.reducer.length + 1;
+        }
+        int dataOffset = job.dataOffset();
+        int dataLength = job.dataArray.length - dataOffset;
+        boolean separate = dataLength >= ServerJob.SHARE_MIN;
+        byte[] frame = Frames.header(type, headLength + dataLength,
+                Packet.HEADER_LENGTH + headLength + (separate ? 0 : dataLength));
+        int at = job.writeHandle(frame, Packet.HEADER_LENGTH) + 1; // each field ends in NUL, already 0
+        at = Frames.put(frame, at, name) + 1;
+        if (type != PacketType.JOB_ASSIGN) {
+            at = Frames.put(frame, at, job.unique) + 1;
+        }
+        if (type == PacketType.JOB_ASSIGN_ALL) {
+            at = Frames.put(frame, at, job.reducer) + 1;
+        }
+        if (separate) {
+            worker.connection.sendBytes(frame, job.dataArray, dataOffset, dataLength);
+        } else {
+            System.arraycopy(job.dataArray, dataOffset, frame, at, dataLength);
+            worker.connection.sendBytes(frame);
+        }
+    }
+
+    /**
+     * A worker's WORK_* packet passed on to clients under RES magic. A small body is copied once
+     * into a whole frame (one array however many clients get it); a large one is sent as a packet
+     * sharing the received body, so a 16 MiB result is never copied.
+     */
+    static final class Forward {
+        private static final int COPY_LIMIT = 4096;
+        private final Packet packet;
+        private byte[] frame;
+        private Packet large;
+
+        Forward(Packet packet) {
+            this.packet = packet;
+        }
+
+        void sendTo(Peer listener) {
+            byte[] body = PacketAccess.body(packet);
+            if (body.length <= COPY_LIMIT) {
+                if (frame == null) {
+                    frame = Frames.header(packet.type(), body.length);
+                    Frames.put(frame, Packet.HEADER_LENGTH, body);
+                }
+                listener.connection.sendBytes(frame);
+            } else {
+                if (large == null) {
+                    large = packet.withMagic(Magic.RES);
+                }
+                listener.connection.send(large);
+            }
+        }
+
+        void sendToListeners(ServerJob job) {
+            for (int i = 0; i < job.listenerCount(); i++) {
+                sendTo(job.listener(i));
+            }
+        }
+    }
+
+    private static byte[] flag(boolean value) {
+        return new byte[] {(byte) (value ? '1' : '0')};
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+}
