@@ -37,6 +37,11 @@ public record JobSnapshot(String handle, String function, String unique, byte[] 
         DELAYED,
         /** Waiting for a worker. */
         QUEUED,
+        /**
+         * Waiting, but kept from every worker by a hold (the test kit's {@code holdJobs}) until it
+         * is released; counted as queued by the {@code status} admin command.
+         */
+        HELD,
         /** Assigned to a worker. */
         RUNNING
     }

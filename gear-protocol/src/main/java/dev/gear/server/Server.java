@@ -16,12 +16,12 @@ import dev.gear.internal.server.ServerAccess;
 import dev.gear.internal.server.ServerConfig;
 import dev.gear.internal.server.ServerControl;
 import dev.gear.internal.server.ServerCore;
+import dev.gear.internal.server.ServerVersion;
 import dev.gear.internal.transport.ConnectionLimits;
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.Listener;
 import dev.gear.internal.transport.SocketSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,13 +54,13 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
     private static final Duration DEFAULT_SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
-    private static final String VERSION = readVersion();
+    private static final String VERSION = ServerVersion.read();
 
     static {
         ServerAccess.install(server -> server.core);
     }
 
-    private final Builder options;
+    private final ServerOptions options;
     private final ServerCore core;
     private final StatsdReporter statsd;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -69,14 +68,15 @@ public final class Server implements AutoCloseable {
     private EventLoop loop;
     private boolean closed;
 
-    private Server(Builder options) {
+    private Server(ServerOptions options) {
         this.options = options;
-        this.statsd = options.statsdHost == null ? null
-                : StatsdReporter.create(options.statsdHost, options.statsdPort, options.statsdPrefix);
-        PermissionPolicy permissions = options.acl == null ? PermissionPolicy.ALLOW_ALL : new AclPermissions(options.acl);
-        this.core = new ServerCore(new ServerConfig(options.maxUniqueLength, options.workerLossPolicy,
-                options.exceptionForwarding, options.handlePrefix, VERSION, permissions,
-                NioConnection::tlsSubject, statsd));
+        this.statsd = options.statsdHost() == null ? null
+                : StatsdReporter.create(options.statsdHost(), options.statsdPort(), options.statsdPrefix());
+        PermissionPolicy permissions = options.acl() == null ? PermissionPolicy.ALLOW_ALL
+                : new AclPermissions(options.acl());
+        this.core = new ServerCore(new ServerConfig(options.maxUniqueLength(), options.workerLossPolicy(),
+                options.exceptionForwarding(), options.handlePrefix(), VERSION, permissions,
+                NioConnection::tlsSubject, statsd, options.adminShutdown()));
         if (statsd != null) {
             terminated.whenComplete((v, e) -> statsd.close());
         }
@@ -84,12 +84,17 @@ public final class Server implements AutoCloseable {
 
     /** The ACL this server enforces (changes apply at once, to live connections too), if it has one. */
     public Optional<Acl> acl() {
-        return Optional.ofNullable(options.acl);
+        return Optional.ofNullable(options.acl());
     }
 
     /** Whether clients must connect with TLS (and a client certificate). */
     public boolean isTls() {
-        return options.sslContext != null;
+        return options.isTls();
+    }
+
+    /** The options this server was built with. */
+    public ServerOptions options() {
+        return options;
     }
 
     /** A builder with gear's defaults: port 4730 on every local address. */
@@ -118,24 +123,24 @@ public final class Server implements AutoCloseable {
         if (loop != null) {
             throw new IllegalStateException("server already started");
         }
-        EventLoop l = new EventLoop("gear-server" + (options.serverId == null ? "" : "-" + options.serverId));
+        EventLoop l = new EventLoop("gear-server" + (options.serverId() == null ? "" : "-" + options.serverId()));
         l.terminated().whenComplete((v, e) -> terminated.complete(null));
         core.attach(l, new Control());
         loop = l;
-        SocketSettings settings = new SocketSettings(options.keepalive, options.keepaliveIdle,
-                options.keepaliveInterval, options.keepaliveCount);
-        ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize, options.maxAdminLineLength,
-                options.maxQueuedOutput, options.incompleteFrameTimeout, options.maxConnections);
-        TlsSettings tls = options.sslContext == null ? null
-                : TlsSettings.of(options.sslContext).withHandshakeTimeout(options.tlsHandshakeTimeout);
-        int port = options.port;
-        List<String> hosts = options.listenAddresses.isEmpty() ? List.of("") : options.listenAddresses;
+        SocketSettings settings = new SocketSettings(options.keepalive(), options.keepaliveIdle(),
+                options.keepaliveInterval(), options.keepaliveCount());
+        ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize(), options.maxAdminLineLength(),
+                options.maxQueuedOutput(), options.incompleteFrameTimeout(), options.maxConnections());
+        TlsSettings tls = options.sslContext() == null ? null
+                : TlsSettings.of(options.sslContext()).withHandshakeTimeout(options.tlsHandshakeTimeout());
+        int port = options.port();
+        List<String> hosts = options.listenAddresses().isEmpty() ? List.of("") : options.listenAddresses();
         for (String host : hosts) {
             String shown = (host.isEmpty() ? "*" : host) + ":" + port;
             try {
                 InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port)
                         : new InetSocketAddress(InetAddress.getByName(host), port);
-                Listener listener = l.listen(address, options.backlog, settings, limits, tls, core);
+                Listener listener = l.listen(address, options.backlog(), settings, limits, tls, core);
                 listeners.add(listener);
                 // With port 0, every further address binds the port the first one got.
                 port = listener.address().getPort();
@@ -296,22 +301,6 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static String readVersion() {
-        try (InputStream in = Server.class.getResourceAsStream("gear-version.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.startsWith("${")) {
-                    return v;
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "unknown";
-    }
-
     /**
      * Options of a {@link Server}. Defaults: gear's port 4730 on every local address, 64 MiB
      * packets, 8 KiB admin lines, 256 MiB of output queued per connection, unique ids up to 64
@@ -343,6 +332,7 @@ public final class Server implements AutoCloseable {
         private String statsdHost;
         private int statsdPort = StatsdReporter.DEFAULT_PORT;
         private String statsdPrefix;
+        private boolean adminShutdown;
 
         /** Default of {@link #maxConnections(int)}. */
         public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -569,37 +559,28 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
-        /** A server with these options, not started yet. */
-        public Server build() {
-            return new Server(copy());
+        /**
+         * The {@code shutdown} and {@code shutdown graceful} admin commands stop the server only when
+         * this is on (default off: any peer that can connect could stop it otherwise; gearmand 1.1.20
+         * has no such command). Under an ACL the peer also needs grant permission.
+         */
+        public Builder adminShutdown(boolean allowed) {
+            this.adminShutdown = allowed;
+            return this;
         }
 
-        private Builder copy() {
-            Builder b = new Builder();
-            b.port = port;
-            b.listenAddresses.addAll(listenAddresses);
-            b.maxPacketSize = maxPacketSize;
-            b.maxAdminLineLength = maxAdminLineLength;
-            b.maxQueuedOutput = maxQueuedOutput;
-            b.maxUniqueLength = maxUniqueLength;
-            b.backlog = backlog;
-            b.maxConnections = maxConnections;
-            b.incompleteFrameTimeout = incompleteFrameTimeout;
-            b.workerLossPolicy = workerLossPolicy;
-            b.exceptionForwarding = exceptionForwarding;
-            b.keepalive = keepalive;
-            b.keepaliveIdle = keepaliveIdle;
-            b.keepaliveInterval = keepaliveInterval;
-            b.keepaliveCount = keepaliveCount;
-            b.handlePrefix = handlePrefix;
-            b.serverId = serverId;
-            b.sslContext = sslContext;
-            b.tlsHandshakeTimeout = tlsHandshakeTimeout;
-            b.acl = acl;
-            b.statsdHost = statsdHost;
-            b.statsdPort = statsdPort;
-            b.statsdPrefix = statsdPrefix;
-            return b;
+        /** A server with these options, not started yet; later changes to this builder do not reach it. */
+        public Server build() {
+            return new Server(options());
+        }
+
+        /** The options as they stand, as an immutable value. */
+        public ServerOptions options() {
+            return new ServerOptions(port, listenAddresses, maxPacketSize, maxAdminLineLength, maxQueuedOutput,
+                    maxUniqueLength, backlog, maxConnections, incompleteFrameTimeout, workerLossPolicy,
+                    exceptionForwarding, keepalive, keepaliveIdle, keepaliveInterval, keepaliveCount, handlePrefix,
+                    serverId, sslContext, tlsHandshakeTimeout, acl, statsdHost, statsdPort, statsdPrefix,
+                    adminShutdown);
         }
 
         private static Duration positiveSeconds(Duration d, String what) {

@@ -186,8 +186,29 @@ class AdminCommandsTest {
         admin.send(PacketType.ECHO_REQ, "still binary").expect(PacketType.ECHO_RES, "still binary");
     }
 
+    /** Replaces the server of {@link #start()} with one whose {@code shutdown} admin command is enabled. */
+    private void restartWithAdminShutdown() {
+        server.close();
+        server = Server.builder().port(0).listenAddress("127.0.0.1").adminShutdown(true).build().start();
+        resources.add(server);
+        admin = connect();
+    }
+
+    @Test
+    void shutdownIsRefusedUnlessEnabledAndTheServerKeepsServing() throws Exception {
+        assertThat(admin.admin("shutdown")).isEqualTo("ERR SHUTDOWN_DISABLED the+shutdown+command+is+disabled+on+"
+                + "this+server;+enable+it+with+Server.builder().adminShutdown(true)+or+geard+--allow-admin-shutdown\n");
+        assertThat(admin.admin("shutdown graceful")).startsWith("ERR SHUTDOWN_DISABLED ");
+        assertThat(server.isRunning()).isTrue();
+        assertThat(server.options().adminShutdown()).isFalse();
+        // The server still serves, the refused peer included.
+        assertThat(admin.admin("version")).startsWith("OK ");
+        connect().send(PacketType.ECHO_REQ, "alive").expect(PacketType.ECHO_RES, "alive");
+    }
+
     @Test
     void shutdownStopsTheServer() throws Exception {
+        restartWithAdminShutdown();
         int port = server.port();
         assertThat(admin.admin("shutdown")).isEqualTo("OK\n");
         server.terminated().get(10, TimeUnit.SECONDS);
@@ -199,6 +220,7 @@ class AdminCommandsTest {
 
     @Test
     void gracefulShutdownWaitsForRunningJobsAndTakesNoNewWork() throws Exception {
+        restartWithAdminShutdown();
         RawClient client = connect();
         RawClient worker = connect().canDo("f");
         String h = client.submit(PacketType.SUBMIT_JOB, "f", "", "x");

@@ -155,7 +155,8 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
 
     private void startServer(int onPort) {
         Server.Builder b = Server.builder().listenAddress(options.host).port(onPort)
-                .workerLossPolicy(options.workerLossPolicy).serverId("testkit-" + options.name);
+                .workerLossPolicy(options.workerLossPolicy).serverId("testkit-" + options.name)
+                .adminShutdown(true); // tests may drive a client through a server that an admin stops
         if (options.certificates != null) {
             b.tls(options.certificates.serverContext());
         }

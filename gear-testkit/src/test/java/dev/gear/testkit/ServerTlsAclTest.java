@@ -44,7 +44,7 @@ class ServerTlsAclTest {
         acl.add(new AclEntry("worker", "test.*", null, false));
         acl.add(new AclEntry("client", null, "test.*", false));
         acl.add(new AclEntry("manager", null, null, true));
-        server = Server.builder().port(0).listenAddress("127.0.0.1").tls(CERTS.serverContext()).acl(acl).build()
+        server = Server.builder().port(0).listenAddress("127.0.0.1").tls(CERTS.serverContext()).acl(acl).adminShutdown(true).build()
                 .start();
         loop = new EventLoop("acl-test-clients");
     }
@@ -95,6 +95,14 @@ class ServerTlsAclTest {
                 "client\tregister=None\tinvoke=test.*\tgrant=False\n"
                         + "manager\tregister=None\tinvoke=None\tgrant=True\n"
                         + "worker\tregister=test.*\tinvoke=None\tgrant=False\n.\n");
+    }
+
+    @Test
+    void aGrantedPatternKeepsItsSpacesAsWritten() throws Exception {
+        Conn manager = open("manager");
+        assertThat(manager.admin("acl grant invoke web report  daily")).isEqualTo("OK\n");
+        assertThat(manager.admin("acl grant register web  spaced \t tab")).isEqualTo("OK\n");
+        assertThat(manager.admin("acl list")).contains("web\tregister=spaced \t tab\tinvoke=report  daily\tgrant=False\n");
     }
 
     @Test

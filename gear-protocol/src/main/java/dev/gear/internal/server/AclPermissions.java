@@ -42,13 +42,13 @@ public final class AclPermissions implements PermissionPolicy {
     }
 
     @Override
-    public String aclCommand(String subject, List<String> words) {
+    public String aclCommand(String subject, String line, List<String> words) {
         String command = words.size() < 2 ? "" : words.get(1).toLowerCase(java.util.Locale.ROOT);
         switch (command) {
             case "list":
                 return list();
             case "grant":
-                return grant(subject, words);
+                return grant(subject, line, words);
             case "revoke":
                 if (words.size() < 4) {
                     return usage("acl revoke <verb> <subject>");
@@ -75,7 +75,7 @@ public final class AclPermissions implements PermissionPolicy {
         return out.append(".\n").toString();
     }
 
-    private String grant(String caller, List<String> words) {
+    private String grant(String caller, String line, List<String> words) {
         if (words.size() < 4 || (words.size() < 5 && !words.get(2).equalsIgnoreCase("grant"))) {
             return usage("acl grant <verb> <subject> <pattern>");
         }
@@ -84,8 +84,8 @@ public final class AclPermissions implements PermissionPolicy {
         }
         String verb = words.get(2).toLowerCase(java.util.Locale.ROOT);
         String target = words.get(3);
-        // The pattern is the rest of the line (it may hold spaces).
-        String pattern = words.size() < 5 ? null : String.join(" ", words.subList(4, words.size()));
+        // The pattern is the rest of the line as written: a regex may hold runs of spaces.
+        String pattern = words.size() < 5 ? null : restAfterWords(line, 4);
         try {
             switch (verb) {
                 case "invoke":
@@ -131,6 +131,23 @@ public final class AclPermissions implements PermissionPolicy {
                 return "ERR UNKNOWN_ACL_VERB\n";
         }
         return "OK\n";
+    }
+
+    /** {@code line} after its first {@code n} space-separated words and the spaces that follow them. */
+    static String restAfterWords(String line, int n) {
+        int i = 0;
+        for (int word = 0; word < n; word++) {
+            while (i < line.length() && line.charAt(i) == ' ') {
+                i++;
+            }
+            while (i < line.length() && line.charAt(i) != ' ') {
+                i++;
+            }
+        }
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return line.substring(i);
     }
 
     private static String usage(String usage) {

@@ -46,13 +46,13 @@ final class AdminCommands {
             case "getpid" -> "OK " + ProcessHandle.current().pid() + "\n";
             case "verbose" -> "OK " + verbosity() + "\n";
             case "shutdown" -> shutdown(peer, words);
-            case "acl" -> acl(peer, words);
+            case "acl" -> acl(peer, line, words);
             default -> unknown(words[0]);
         };
     }
 
-    private String acl(Peer peer, String[] words) {
-        String reply = core.config().permissions().aclCommand(peer.subject, List.of(words));
+    private String acl(Peer peer, String line, String[] words) {
+        String reply = core.config().permissions().aclCommand(peer.subject, line, List.of(words));
         return reply.equals(PERMISSION_DENIED) ? denied(peer, words, 2) : reply;
     }
 
@@ -117,7 +117,7 @@ final class AdminCommands {
             return "ERR INVALID_ARGUMENTS " + urlText("cancel job needs a job handle") + "\n";
         }
         ServerJob job = lifecycle.jobs().find(Bytes.fromKey(Bytes.keyOfText(words[2])));
-        if (job == null || (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED)) {
+        if (job == null || !job.isWaiting()) {
             return "ERR UNKNOWN_JOB\n"; // running jobs cannot be cancelled (gear's rule)
         }
         if (!core.config().permissions().canInvoke(peer.subject, job.function.displayName())) {
@@ -203,6 +203,11 @@ final class AdminCommands {
             graceful = true;
         } else {
             return "ERR INVALID_ARGUMENTS " + urlText("usage: shutdown [graceful]") + "\n";
+        }
+        if (!core.config().adminShutdown()) {
+            // Off by default: without it any peer that can connect could stop the server.
+            return "ERR SHUTDOWN_DISABLED " + urlText("the shutdown command is disabled on this server; enable it with "
+                    + "Server.builder().adminShutdown(true) or geard --allow-admin-shutdown") + "\n";
         }
         if (!core.config().permissions().canShutdown(peer.subject)) {
             return denied(peer, words, 1); // with an ACL, only a subject with grant permission

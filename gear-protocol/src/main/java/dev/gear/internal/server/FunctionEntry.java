@@ -26,6 +26,8 @@ final class FunctionEntry {
     /** gearmand's {@code maxqueue} per priority; 0 means unlimited. */
     final int[] maxQueue = new int[3];
     int delayed;
+    /** Jobs a hold keeps out of the queues ({@link JobHolds}). */
+    int held;
     /** Connections that registered this function, each counted once; change through {@link #addWorker}/{@link #removeWorker}. */
     final Set<Peer> workers = new LinkedHashSet<>();
     /** {@link #workers} as an array: every submit walks it to wake sleepers. */
@@ -91,6 +93,28 @@ final class FunctionEntry {
         queued[job.rank]++;
     }
 
+    /**
+     * Queues a released job in its place by sequence (the deques are in sequence order): a job
+     * held while later ones were queued goes before them again. O(queue) unless it is the newest.
+     */
+    void enqueueInOrder(ServerJob job) {
+        ArrayDeque<ServerJob> q = queues[job.rank];
+        ServerJob last = q.peekLast();
+        if (last == null || last.sequence < job.sequence) {
+            q.addLast(job);
+        } else {
+            List<ServerJob> all = new ArrayList<>(q);
+            int at = 0;
+            while (at < all.size() && all.get(at).sequence < job.sequence) {
+                at++;
+            }
+            all.add(at, job);
+            q.clear();
+            q.addAll(all);
+        }
+        queued[job.rank]++;
+    }
+
     /** The oldest live job of priority {@code rank}, or null; drops removed jobs from the head. */
     ServerJob peek(int rank) {
         ArrayDeque<ServerJob> q = queues[rank];
@@ -134,6 +158,6 @@ final class FunctionEntry {
     }
 
     boolean isIdle() {
-        return workers.isEmpty() && totalQueued() == 0 && totalRunning() == 0 && delayed == 0;
+        return workers.isEmpty() && totalQueued() == 0 && totalRunning() == 0 && delayed == 0 && held == 0;
     }
 }

@@ -2,7 +2,12 @@ package dev.gear.internal.server;
 
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.server.WorkerLossPolicy;
+import dev.gear.server.JobSnapshot;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * the server's running total always agree. Admin commands and snapshots read through it.
  *
  * <pre>
- *  create ─┬─ DELAYED ── (its time) ──┐
- *          └──────────────────────── QUEUED ── assign ── RUNNING ── finish ── DONE
- *                         ▲   cancel/clients gone → DONE       │
- *                         └──── requeue (worker lost, timeout) ─┘  (or fail → DONE)
+ *  create ─┬─ DELAYED ── (its time) ──┐         (a hold takes it) HELD ── (released) ──┐
+ *          └──────────────────────── QUEUED ◀───────────────────────────────────────┘
+ *                                      │ assign
+ *                                   RUNNING ── finish ── DONE
+ *             requeue (worker lost, timeout) → QUEUED or HELD; or fail → DONE
+ *             cancel / clients gone (DELAYED, QUEUED, HELD) → DONE
  * </pre>
  *
  * Loop thread only.
@@ -29,6 +36,7 @@ final class JobLifecycle {
     private final FunctionTable functions = new FunctionTable();
     /** Every job by handle ({@link JobTable#oldestFirst} for admin order). */
     private final JobTable jobs = new JobTable();
+    private final JobHolds holds = new JobHolds();
     private EventLoop loop;
     private Runnable whenDrained = () -> { };
     private long nextHandle = 1;
@@ -53,6 +61,11 @@ final class JobLifecycle {
 
     JobTable jobs() {
         return jobs;
+    }
+
+    /** Every held job, oldest first. */
+    List<ServerJob> heldJobs() {
+        return holds.heldBy(null);
     }
 
     int runningJobs() {
@@ -127,11 +140,42 @@ final class JobLifecycle {
     }
 
     private void enqueue(ServerJob job) {
-        job.state = ServerJob.State.QUEUED;
         job.sequence = ++sequence;
+        if (holds.isActive() && holds.take(job)) {
+            job.state = ServerJob.State.HELD;
+            job.function.held++;
+            events.jobHeld(job);
+            return;
+        }
+        job.state = ServerJob.State.QUEUED;
         job.function.enqueue(job);
         if (!draining) {
             Wakeups.wakeSleepers(job.function);
+        }
+    }
+
+    // ---------------------------------------------------------------- holding
+
+    /** From now on, jobs matching {@code criteria} are held instead of queued (see {@link JobHolds}). */
+    JobHold holdJobs(Predicate<JobSnapshot> criteria) {
+        return holds.open(criteria, this);
+    }
+
+    /** Held jobs that no hold keeps any more go back to their queues, in their place; their workers wake. */
+    void unhold(List<ServerJob> released) {
+        Set<FunctionEntry> woken = new LinkedHashSet<>();
+        for (ServerJob job : released) {
+            if (job.state != ServerJob.State.HELD) {
+                continue;
+            }
+            job.function.held--;
+            job.state = ServerJob.State.QUEUED;
+            job.function.enqueueInOrder(job);
+            events.jobReleased(job);
+            woken.add(job.function);
+        }
+        if (!draining) {
+            woken.forEach(Wakeups::wakeSleepers);
         }
     }
 
@@ -219,8 +263,7 @@ final class JobLifecycle {
     void clientLost(Peer client) {
         for (ServerJob job : client.waitingFor.toList()) {
             job.removeListener(client);
-            if (job.listenerCount() == 0 && !job.survivesClients()
-                    && (job.state == ServerJob.State.QUEUED || job.state == ServerJob.State.DELAYED)) {
+            if (job.listenerCount() == 0 && !job.survivesClients() && job.isWaiting()) {
                 removeWaiting(job, "its only client (connection " + client.id + ") disconnected", false);
             }
         }
@@ -231,19 +274,22 @@ final class JobLifecycle {
 
     /** {@code cancel job}: true when the job was waiting and is now gone (its clients get WORK_FAIL). */
     boolean cancel(ServerJob job) {
-        if (job.state != ServerJob.State.QUEUED && job.state != ServerJob.State.DELAYED) {
+        if (!job.isWaiting()) {
             return false;
         }
         removeWaiting(job, "cancelled by admin command", true);
         return true;
     }
 
-    /** Takes a queued or delayed job away; its clients get WORK_FAIL when {@code tellClients}. */
+    /** Takes a queued, held or delayed job away; its clients get WORK_FAIL when {@code tellClients}. */
     private void removeWaiting(ServerJob job, String reason, boolean tellClients) {
         if (job.state == ServerJob.State.QUEUED) {
             job.function.removeQueued(job);
         } else if (job.state == ServerJob.State.DELAYED) {
             job.function.delayed--;
+        } else if (job.state == ServerJob.State.HELD) {
+            job.function.held--;
+            holds.forget(job);
         } else {
             throw new IllegalStateException(job + " is not waiting");
         }

@@ -33,7 +33,7 @@ public interface PermissionPolicy {
         }
 
         @Override
-        public String aclCommand(String subject, List<String> words) {
+        public String aclCommand(String subject, String line, List<String> words) {
             return "ERR ACL_DISABLED\n";
         }
     };
@@ -59,8 +59,9 @@ public interface PermissionPolicy {
     boolean canConfigure(String subject);
 
     /**
-     * Answers an {@code acl ...} admin line ({@code words} split on spaces, {@code words[0]} is
-     * {@code acl}); the reply includes its line end.
+     * Answers an {@code acl ...} admin line ({@code words}: the line split on runs of spaces,
+     * {@code words[0]} is {@code acl}; {@code line} as received, for a pattern that holds spaces);
+     * the reply includes its line end.
      */
-    String aclCommand(String subject, List<String> words);
+    String aclCommand(String subject, String line, List<String> words);
 }

@@ -18,10 +18,11 @@ import java.util.function.Function;
  * @param subjectResolver     the authenticated identity of a new connection ({@code null} for plain TCP);
  *                            asked once the connection is open (after its TLS handshake)
  * @param statsd              where packet and queue statistics go, or {@code null}
+ * @param adminShutdown       whether the {@code shutdown} admin command may stop the server
  */
 public record ServerConfig(int maxUniqueLength, WorkerLossPolicy workerLossPolicy,
         ExceptionForwarding exceptionForwarding, String handlePrefix, String version, PermissionPolicy permissions,
-        Function<NioConnection, String> subjectResolver, StatsdReporter statsd) {
+        Function<NioConnection, String> subjectResolver, StatsdReporter statsd, boolean adminShutdown) {
     public ServerConfig {
         Objects.requireNonNull(workerLossPolicy, "workerLossPolicy");
         Objects.requireNonNull(exceptionForwarding, "exceptionForwarding");

@@ -4,9 +4,11 @@ import dev.gear.internal.transport.Acceptor;
 import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.NioConnection;
+import dev.gear.server.JobSnapshot;
 import dev.gear.server.ServerSnapshot;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +131,16 @@ public final class ServerCore implements Acceptor {
     /** Called by the owner right before the loop closes every connection. */
     public void markStopping() {
         stopping = true;
+    }
+
+    /**
+     * From now on, jobs matching {@code criteria} (asked once per job, as it is about to be queued)
+     * are held: queued for {@code status} and snapshots, but given to no worker until released.
+     * Loop thread (the test kit's {@code holdJobs}).
+     */
+    public JobHold holdJobs(Predicate<JobSnapshot> criteria) {
+        assert loop.inLoop();
+        return lifecycle.holdJobs(criteria);
     }
 
     /** An immutable picture of the state; loop thread only. */

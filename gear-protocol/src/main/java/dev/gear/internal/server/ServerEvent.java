@@ -72,6 +72,14 @@ public sealed interface ServerEvent {
     record JobRequeued(String handle, int retries, String reason) implements ServerEvent {
     }
 
+    /** A hold took the job as it was about to be queued: no worker gets it until it is released. */
+    record JobHeld(String handle, String function) implements ServerEvent {
+    }
+
+    /** A held job went back to its queue, in its place. */
+    record JobReleased(String handle, String function) implements ServerEvent {
+    }
+
     /** A waiting job was removed before any worker took it ({@code cancel job}, or its clients left). */
     record JobCancelled(String handle, String reason) implements ServerEvent {
     }

@@ -129,6 +129,18 @@ final class ServerEvents {
         }
     }
 
+    void jobHeld(ServerJob job) {
+        if (observed()) {
+            emit(new ServerEvent.JobHeld(job.handle(), job.function.displayName()));
+        }
+    }
+
+    void jobReleased(ServerJob job) {
+        if (observed()) {
+            emit(new ServerEvent.JobReleased(job.handle(), job.function.displayName()));
+        }
+    }
+
     void jobCancelled(ServerJob job, String reason) {
         if (observed()) {
             emit(new ServerEvent.JobCancelled(job.handle(), reason));

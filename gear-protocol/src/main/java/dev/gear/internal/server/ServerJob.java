@@ -17,7 +17,7 @@ import java.util.List;
  * ({@link #dataInBody}), so it is neither copied out of it nor into the JOB_ASSIGN frame.
  */
 final class ServerJob {
-    enum State { DELAYED, QUEUED, RUNNING, DONE }
+    enum State { DELAYED, QUEUED, HELD, RUNNING, DONE }
 
     static final byte[] NO_BYTES = new byte[0];
     /**
@@ -224,6 +224,11 @@ final class ServerJob {
 
     void clearListeners() {
         listeners = null;
+    }
+
+    /** Waiting for a worker: queued, held, or delayed until its epoch time. */
+    boolean isWaiting() {
+        return state == State.QUEUED || state == State.HELD || state == State.DELAYED;
     }
 
     /** Whether the job must be kept even when no foreground client waits for it. */

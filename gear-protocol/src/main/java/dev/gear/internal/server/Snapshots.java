@@ -30,6 +30,7 @@ final class Snapshots {
             queued.forEach(j -> jobs.add(job(j)));
         }
         List<ServerJob> all = List.of(core.lifecycle().jobs().oldestFirst());
+        core.lifecycle().heldJobs().forEach(j -> jobs.add(job(j)));
         all.stream().filter(j -> j.state == ServerJob.State.DELAYED)
                 .sorted(Comparator.comparingLong(j -> j.notBeforeMillis)).forEach(j -> jobs.add(job(j)));
         all.stream().filter(j -> j.state == ServerJob.State.RUNNING).forEach(j -> jobs.add(job(j)));
@@ -47,13 +48,24 @@ final class Snapshots {
 
     static FunctionStatus status(FunctionEntry f) {
         int running = f.totalRunning();
-        return new FunctionStatus(f.displayName(), f.totalQueued() + f.delayed + running, running, f.registrations,
+        // Held jobs count as queued in the total, as gear's held jobs do (they wait for a worker).
+        return new FunctionStatus(f.displayName(), f.totalQueued() + f.held + f.delayed + running, running,
+                f.registrations,
                 f.queued[0], f.queued[1], f.queued[2], f.delayed);
     }
 
     private static JobSnapshot job(ServerJob j) {
-        JobSnapshot.State state = j.state == ServerJob.State.RUNNING ? JobSnapshot.State.RUNNING
-                : j.state == ServerJob.State.DELAYED ? JobSnapshot.State.DELAYED : JobSnapshot.State.QUEUED;
+        JobSnapshot.State state = switch (j.state) {
+            case RUNNING -> JobSnapshot.State.RUNNING;
+            case DELAYED -> JobSnapshot.State.DELAYED;
+            case HELD -> JobSnapshot.State.HELD;
+            case QUEUED, DONE -> JobSnapshot.State.QUEUED;
+        };
+        return job(j, state);
+    }
+
+    /** {@code j} as a public record, in {@code state}. */
+    static JobSnapshot job(ServerJob j, JobSnapshot.State state) {
         return new JobSnapshot(j.handle(), j.function.displayName(), new String(j.unique, StandardCharsets.UTF_8),
                 j.data(), j.precedence(), j.background, state, j.submitterAddress, j.submitterClientId,
                 j.worker == null ? null : j.worker.id, j.retries, j.listenerCount(),

@@ -113,7 +113,7 @@ class TlsAclAbuseIT {
         acl.add(new AclEntry("partial-client", null, "build\\..*", false));
         acl.add(new AclEntry("partial-worker", "build\\..*", null, false));
         server = add(Server.builder().port(0).listenAddress(HOST).tls(CERTS.serverContext())
-                .tlsHandshakeTimeout(HANDSHAKE_TIMEOUT).acl(acl).build().start());
+                .tlsHandshakeTimeout(HANDSHAKE_TIMEOUT).acl(acl).adminShutdown(true).build().start());
         ServerAccess.core(server).addEventListener(this::record);
 
         Watchdog watchdog = add(new Watchdog());
