@@ -250,10 +250,9 @@ public final class Packet {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Packet)) {
+        if (!(o instanceof Packet p)) {
             return false;
         }
-        Packet p = (Packet) o;
         return magic == p.magic && type == p.type && Arrays.equals(body, p.body);
     }
 

@@ -113,21 +113,11 @@ public enum PacketType {
 
     /** Whether this is one of the SUBMIT_* types a server creates jobs for. */
     public boolean isSubmit() {
-        switch (this) {
-            case SUBMIT_JOB:
-            case SUBMIT_JOB_BG:
-            case SUBMIT_JOB_HIGH:
-            case SUBMIT_JOB_HIGH_BG:
-            case SUBMIT_JOB_LOW:
-            case SUBMIT_JOB_LOW_BG:
-            case SUBMIT_JOB_SCHED:
-            case SUBMIT_JOB_EPOCH:
-            case SUBMIT_REDUCE_JOB:
-            case SUBMIT_REDUCE_JOB_BACKGROUND:
-                return true;
-            default:
-                return false;
-        }
+        return switch (this) {
+            case SUBMIT_JOB, SUBMIT_JOB_BG, SUBMIT_JOB_HIGH, SUBMIT_JOB_HIGH_BG, SUBMIT_JOB_LOW, SUBMIT_JOB_LOW_BG,
+                    SUBMIT_JOB_SCHED, SUBMIT_JOB_EPOCH, SUBMIT_REDUCE_JOB, SUBMIT_REDUCE_JOB_BACKGROUND -> true;
+            default -> false;
+        };
     }
 
     /** The type with header number {@code code}, or {@code null} when no such type exists. */

@@ -114,10 +114,9 @@ public final class AclEntry {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof AclEntry)) {
+        if (!(o instanceof AclEntry other)) {
             return false;
         }
-        AclEntry other = (AclEntry) o;
         return subject.equals(other.subject) && Objects.equals(register, other.register)
                 && Objects.equals(invoke, other.invoke) && grant == other.grant;
     }

@@ -133,21 +133,12 @@ public final class AclFile {
     }
 
     private static boolean bool(String source, Value value) {
-        switch (value.text.toLowerCase(Locale.ROOT)) {
-            case "1":
-            case "yes":
-            case "true":
-            case "on":
-                return true;
-            case "0":
-            case "no":
-            case "false":
-            case "off":
-                return false;
-            default:
-                throw error(source, value.line, "grant must be a boolean (1/yes/true/on or 0/no/false/off), got '"
-                        + value.text + "'");
-        }
+        return switch (value.text.toLowerCase(Locale.ROOT)) {
+            case "1", "yes", "true", "on" -> true;
+            case "0", "no", "false", "off" -> false;
+            default -> throw error(source, value.line,
+                    "grant must be a boolean (1/yes/true/on or 0/no/false/off), got '" + value.text + "'");
+        };
     }
 
     private static AclException error(String source, int line, String message) {

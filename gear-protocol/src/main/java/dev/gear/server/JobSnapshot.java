@@ -64,10 +64,9 @@ public record JobSnapshot(String handle, String function, String unique, byte[] 
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof JobSnapshot)) {
+        if (!(o instanceof JobSnapshot j)) {
             return false;
         }
-        JobSnapshot j = (JobSnapshot) o;
         return handle.equals(j.handle) && function.equals(j.function) && unique.equals(j.unique)
                 && Arrays.equals(payload, j.payload) && precedence == j.precedence && background == j.background
                 && state == j.state && Objects.equals(submitterAddress, j.submitterAddress)

@@ -79,22 +79,21 @@ public final class FrameDecoder {
      * from growing).
      */
     public long readHint() {
-        switch (state) {
-            case BODY: return bodyLength - bodyFilled;
-            case FRAME_START:
-            case HEADER: return Packet.HEADER_LENGTH + (long) recentBodyLength;
-            default: return 0;
-        }
+        return switch (state) {
+            case BODY -> bodyLength - bodyFilled;
+            case FRAME_START, HEADER -> Packet.HEADER_LENGTH + (long) recentBodyLength;
+            default -> 0;
+        };
     }
 
     /** Bytes buffered for the frame in progress (for limits and diagnostics). */
     public long bufferedBytes() {
-        switch (state) {
-            case HEADER: return headerFilled;
-            case BODY: return Packet.HEADER_LENGTH + (long) bodyFilled;
-            case LINE: return lineFilled;
-            default: return 0;
-        }
+        return switch (state) {
+            case HEADER -> headerFilled;
+            case BODY -> Packet.HEADER_LENGTH + (long) bodyFilled;
+            case LINE -> lineFilled;
+            default -> 0;
+        };
     }
 
     /**
@@ -110,31 +109,23 @@ public final class FrameDecoder {
     public void decode(ByteBuffer in, DecodeListener listener) {
         while (in.hasRemaining()) {
             switch (state) {
-                case FAILED:
+                case FAILED -> {
                     in.position(in.limit());
                     return;
-                case FRAME_START:
-                    state = in.get(in.position()) == 0 ? State.HEADER : State.LINE;
-                    break;
-                case HEADER:
-                    readHeader(in, listener);
-                    break;
-                case BODY:
-                    readBody(in, listener);
-                    break;
-                case SKIP:
+                }
+                case FRAME_START -> state = in.get(in.position()) == 0 ? State.HEADER : State.LINE;
+                case HEADER -> readHeader(in, listener);
+                case BODY -> readBody(in, listener);
+                case SKIP -> {
                     int n = (int) Math.min(skipRemaining, in.remaining());
                     in.position(in.position() + n);
                     skipRemaining -= n;
                     if (skipRemaining == 0) {
                         state = State.FRAME_START;
                     }
-                    break;
-                case LINE:
-                    readLine(in, listener);
-                    break;
-                default:
-                    throw new AssertionError(state);
+                }
+                case LINE -> readLine(in, listener);
+                default -> throw new AssertionError(state);
             }
         }
         // A frame with an empty body is complete as soon as its header is.

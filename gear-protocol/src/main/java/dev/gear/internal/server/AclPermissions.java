@@ -44,24 +44,15 @@ public final class AclPermissions implements PermissionPolicy {
     @Override
     public String aclCommand(String subject, String line, List<String> words) {
         String command = words.size() < 2 ? "" : words.get(1).toLowerCase(java.util.Locale.ROOT);
-        switch (command) {
-            case "list":
-                return list();
-            case "grant":
-                return grant(subject, line, words);
-            case "revoke":
-                if (words.size() < 4) {
-                    return usage("acl revoke <verb> <subject>");
-                }
-                return revoke(subject, words.get(2), words.get(3));
-            case "self-revoke":
-                if (words.size() < 3) {
-                    return usage("acl self-revoke <verb>");
-                }
-                return revoke(subject, words.get(2), subject);
-            default:
-                return "ERR UNKNOWN_COMMAND Unknown+ACL+command:+" + (words.size() < 2 ? "" : words.get(1)) + "\n";
-        }
+        return switch (command) {
+            case "list" -> list();
+            case "grant" -> grant(subject, line, words);
+            case "revoke" -> words.size() < 4 ? usage("acl revoke <verb> <subject>")
+                    : revoke(subject, words.get(2), words.get(3));
+            case "self-revoke" -> words.size() < 3 ? usage("acl self-revoke <verb>")
+                    : revoke(subject, words.get(2), subject);
+            default -> "ERR UNKNOWN_COMMAND Unknown+ACL+command:+" + (words.size() < 2 ? "" : words.get(1)) + "\n";
+        };
     }
 
     /** {@code subject\tregister=<re|None>\tinvoke=<re|None>\tgrant=<True|False>} lines, sorted; gear's format. */
@@ -88,17 +79,12 @@ public final class AclPermissions implements PermissionPolicy {
         String pattern = words.size() < 5 ? null : restAfterWords(line, 4);
         try {
             switch (verb) {
-                case "invoke":
-                    acl.grantInvoke(target, pattern);
-                    break;
-                case "register":
-                    acl.grantRegister(target, pattern);
-                    break;
-                case "grant":
-                    acl.grantGrant(target);
-                    break;
-                default:
+                case "invoke" -> acl.grantInvoke(target, pattern);
+                case "register" -> acl.grantRegister(target, pattern);
+                case "grant" -> acl.grantGrant(target);
+                default -> {
                     return "ERR UNKNOWN_ACL_VERB\n";
+                }
             }
         } catch (AclException e) {
             return "ERR UNABLE " + e.getMessage() + "\n";
@@ -115,20 +101,13 @@ public final class AclPermissions implements PermissionPolicy {
             return "ERR PERMISSION_DENIED\n";
         }
         switch (verbWord.toLowerCase(java.util.Locale.ROOT)) {
-            case "invoke":
-                acl.revokeInvoke(target);
-                break;
-            case "register":
-                acl.revokeRegister(target);
-                break;
-            case "grant":
-                acl.revokeGrant(target);
-                break;
-            case "all":
-                acl.revokeAll(target);
-                break;
-            default:
+            case "invoke" -> acl.revokeInvoke(target);
+            case "register" -> acl.revokeRegister(target);
+            case "grant" -> acl.revokeGrant(target);
+            case "all" -> acl.revokeAll(target);
+            default -> {
                 return "ERR UNKNOWN_ACL_VERB\n";
+            }
         }
         return "OK\n";
     }

@@ -141,21 +141,14 @@ public final class PemKeyMaterial {
 
     /** A key that does not belong to the certificate fails every handshake; say so at load time. */
     private static void checkMatches(Path path, PrivateKey key, X509Certificate cert) {
-        String algorithm;
-        switch (key.getAlgorithm()) {
-            case "RSA":
-                algorithm = "SHA256withRSA";
-                break;
-            case "EC":
-                algorithm = "SHA256withECDSA";
-                break;
-            case "EdDSA":
-            case "Ed25519":
-            case "Ed448":
-                algorithm = "EdDSA";
-                break;
-            default:
-                return; // (RSASSA-PSS, DSA) the handshake will tell
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+            default -> null; // (RSASSA-PSS, DSA) the handshake will tell
+        };
+        if (algorithm == null) {
+            return;
         }
         try {
             byte[] probe = "gear key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -41,10 +41,6 @@ public final class EventLoop implements AutoCloseable {
      * its usual buffers: a 1 MiB payload then costs a few syscalls each way instead of 16 or more.
      */
     static final int LARGE_BUFFER_SIZE = 1024 * 1024;
-    /** Accepts per ready listener per turn: drains a burst without starving established peers. */
-    private static final int ACCEPTS_PER_TURN = 256;
-    /** Pause after a failed accept (out of file descriptors): see {@link Listener#backOff}. */
-    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     private final Selector selector;
     private final Thread thread;
@@ -55,7 +51,7 @@ public final class EventLoop implements AutoCloseable {
      * while the loop is busy. The loop clears it just before it checks the task queue and blocks.
      */
     private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     /** Connections with output queued this turn, each once (its {@code dirty} flag says so). */
     private final ArrayList<NioConnection> dirty = new ArrayList<>();
     private final Set<NioConnection> connections = new LinkedHashSet<>();
@@ -76,9 +72,6 @@ public final class EventLoop implements AutoCloseable {
     /** Period of the incomplete-frame sweep (0 until a listener with a frame timeout exists). */
     private long sweepIntervalNanos;
     private Cancellable sweep;
-    /** Connections refused by {@link ConnectionLimits#maxConnections()} since the last warning. */
-    private long refusedSinceWarning;
-    private long lastRefusalWarning;
 
     /** Creates and starts the loop thread (a daemon thread named {@code threadName}). */
     public EventLoop(String threadName) {
@@ -154,7 +147,7 @@ public final class EventLoop implements AutoCloseable {
         } catch (ArithmeticException e) { // beyond a long of nanoseconds: ±292 years
             nanos = delay.isNegative() ? 0 : MAX_DELAY_NANOS;
         }
-        Timer timer = new Timer(System.nanoTime() + nanos, task);
+        LoopTimer timer = new LoopTimer(System.nanoTime() + nanos, task);
         if (inLoop()) {
             timer.sequence = timerSequence++;
             timers.add(timer);
@@ -197,7 +190,7 @@ public final class EventLoop implements AutoCloseable {
         Listener listener = new Listener(this, channel);
         submit(() -> {
             SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT,
-                    new AcceptAttachment(listener, settings, limits, tls, acceptor));
+                    new ListenerKey(this, listener, settings, limits, tls, acceptor));
             listener.register(key);
             listeners.add(listener);
             long timeout = limits.incompleteFrameTimeoutNanos();
@@ -228,65 +221,25 @@ public final class EventLoop implements AutoCloseable {
     public CompletableFuture<NioConnection> connect(InetSocketAddress address, Duration timeout,
             SocketSettings settings, ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler) {
         CompletableFuture<NioConnection> result = new CompletableFuture<>();
-        execute(() -> startConnect(address, timeout, settings, limits, tls, handler, result));
+        execute(() -> PendingConnect.start(this, address, timeout, settings, limits, tls, handler, result));
         return result;
     }
 
-    private void startConnect(InetSocketAddress address, Duration timeout, SocketSettings settings,
-            ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler, CompletableFuture<NioConnection> result) {
-        SocketChannel channel = null;
-        try {
-            if (address.isUnresolved()) {
-                throw new IOException("cannot resolve host " + address.getHostString());
-            }
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            settings.applyTo(channel);
-            PendingConnect pending = new PendingConnect(channel, address, settings, limits, tls, handler, result);
-            if (channel.connect(address)) {
-                finishConnect(pending, null);
-                return;
-            }
-            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, pending);
-            pending.timeout = schedule(timeout, () -> {
-                if (!result.isDone()) {
-                    key.cancel();
-                    closeQuietly(pending.channel);
-                    result.completeExceptionally(new ConnectionException(
-                            "connecting to " + describe(address) + " timed out after " + timeout.toMillis() + " ms"));
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            result.completeExceptionally(new ConnectionException(
-                    "cannot connect to " + describe(address) + ": " + e.getMessage(), e));
-        }
+    /** Registers a new connection's channel with the selector (no interest yet) and counts it as open. */
+    void register(SocketChannel channel, NioConnection connection) throws IOException {
+        assert inLoop();
+        connection.register(channel.register(selector, 0, connection));
+        connections.add(connection);
     }
 
-    private void finishConnect(PendingConnect pending, SelectionKey key) {
-        try {
-            if (key != null) {
-                key.interestOps(0);
-                pending.channel.finishConnect();
-            }
-            if (pending.timeout != null) {
-                pending.timeout.cancel();
-            }
-            NioConnection connection = new NioConnection(this, pending.channel, pending.handler,
-                    pending.limits.newDecoder(), pending.limits.maxQueuedOutput(), pending.tls, true, pending.result);
-            SelectionKey k = key != null ? key : pending.channel.register(selector, 0);
-            k.attach(connection);
-            connection.register(k);
-            connections.add(connection);
-            connection.start(); // completes pending.result once open (after the TLS handshake)
-        } catch (IOException | RuntimeException e) {
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(pending.channel);
-            pending.result.completeExceptionally(new ConnectionException(
-                    "cannot connect to " + describe(pending.address) + ": " + e.getMessage(), e));
-        }
+    /** Counts a connection whose key already exists (a finished connect) as open. */
+    void adopt(NioConnection connection) {
+        connections.add(connection);
+    }
+
+    /** Waits for {@code channel}'s connect to finish. */
+    SelectionKey registerConnect(SocketChannel channel, PendingConnect pending) throws IOException {
+        return channel.register(selector, SelectionKey.OP_CONNECT, pending);
     }
 
     /** Runs {@link NioConnection#closeIfStalled} over every connection every {@code intervalNanos} (the shortest asked). */
@@ -422,84 +375,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void processKey(SelectionKey key) {
-        Object att = key.attachment();
+        if (!key.isValid() || !(key.attachment() instanceof ReadyKey ready)) {
+            return;
+        }
         try {
-            if (!key.isValid()) {
-                return;
-            }
-            if (att instanceof NioConnection) {
-                NioConnection connection = (NioConnection) att;
-                int ready = key.readyOps();
-                if ((ready & SelectionKey.OP_READ) != 0) {
-                    connection.onReadable();
-                }
-                if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
-                    connection.flush();
-                }
-            } else if (att instanceof AcceptAttachment) {
-                accept((AcceptAttachment) att);
-            } else if (att instanceof PendingConnect) {
-                finishConnect((PendingConnect) att, key);
-            }
+            ready.onReady(key);
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure handling {}", att, e);
-            if (att instanceof NioConnection) {
-                ((NioConnection) att).close("internal error: " + e);
-            }
-        }
-    }
-
-    private void accept(AcceptAttachment att) {
-        for (int i = 0; i < ACCEPTS_PER_TURN && !att.listener.isPaused(); i++) {
-            SocketChannel channel;
-            try {
-                channel = att.listener.channel().accept();
-            } catch (IOException e) {
-                LOG.warn("accept on {} failed: {}; accepting again in {} ms", att.listener.address(), e.toString(),
-                        ACCEPT_BACKOFF.toMillis());
-                att.listener.backOff(ACCEPT_BACKOFF);
-                return;
-            }
-            if (channel == null) {
-                return;
-            }
-            int max = att.limits.maxConnections();
-            if (max > 0 && connections.size() >= max) {
-                refuse(channel, att, max);
-                continue;
-            }
-            try {
-                channel.configureBlocking(false);
-                att.settings.applyTo(channel);
-                NioConnection connection = new NioConnection(this, channel, null, att.limits.newDecoder(),
-                        att.limits.maxQueuedOutput(), att.tls, false, null);
-                connection.setIncompleteFrameTimeout(att.limits.incompleteFrameTimeoutNanos());
-                SelectionKey key = channel.register(selector, 0, connection);
-                connection.register(key);
-                connections.add(connection);
-                ConnectionHandler handler = att.acceptor.accept(connection);
-                connection.setHandler(handler);
-                connection.start();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("could not set up an accepted connection: {}", e.toString());
-                closeQuietly(channel);
-            }
-        }
-    }
-
-    /**
-     * Over the connection limit: the new connection is closed at once (its peer sees the close; it
-     * does not wait in the backlog holding a socket), with a warning at most every 10 s.
-     */
-    private void refuse(SocketChannel channel, AcceptAttachment att, int max) {
-        closeQuietly(channel);
-        refusedSinceWarning++;
-        long now = System.nanoTime();
-        if (lastRefusalWarning == 0 || now - lastRefusalWarning > TimeUnit.SECONDS.toNanos(10)) {
-            LOG.warn("{} connection(s) to {} refused: {} connections are open, the limit", refusedSinceWarning,
-                    att.listener.address(), max);
-            refusedSinceWarning = 0;
-            lastRefusalWarning = now;
+            LOG.error("unexpected failure handling {}", ready, e);
+            ready.onFailure(e);
         }
     }
 
@@ -516,7 +399,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private long millisToNextTimer() {
-        Timer next;
+        LoopTimer next;
         while ((next = timers.peek()) != null && next.cancelled) {
             timers.poll();
         }
@@ -529,7 +412,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void runTimers() {
         long now = System.nanoTime();
-        Timer next;
+        LoopTimer next;
         while ((next = timers.peek()) != null && (next.cancelled || next.deadline - now <= 0)) {
             timers.poll();
             if (!next.cancelled) {
@@ -571,10 +454,8 @@ public final class EventLoop implements AutoCloseable {
             connection.close("event loop closed");
         }
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof PendingConnect) {
-                PendingConnect pending = (PendingConnect) key.attachment();
-                closeQuietly(pending.channel);
-                pending.result.completeExceptionally(new ConnectionException("event loop closed while connecting"));
+            if (key.attachment() instanceof PendingConnect pending) {
+                pending.abandon();
             }
         }
         try {
@@ -593,7 +474,7 @@ public final class EventLoop implements AutoCloseable {
         terminated.complete(null);
     }
 
-    private static void closeQuietly(java.nio.channels.Channel channel) {
+    static void closeQuietly(java.nio.channels.Channel channel) {
         if (channel != null) {
             try {
                 channel.close();
@@ -605,78 +486,5 @@ public final class EventLoop implements AutoCloseable {
 
     static String describe(InetSocketAddress address) {
         return address.getHostString() + ":" + address.getPort();
-    }
-
-    private static final class AcceptAttachment {
-        final Listener listener;
-        final SocketSettings settings;
-        final ConnectionLimits limits;
-        final TlsSettings tls;
-        final Acceptor acceptor;
-
-        AcceptAttachment(Listener listener, SocketSettings settings, ConnectionLimits limits, TlsSettings tls,
-                Acceptor acceptor) {
-            this.listener = listener;
-            this.settings = settings;
-            this.limits = limits;
-            this.tls = tls;
-            this.acceptor = acceptor;
-        }
-
-        @Override
-        public String toString() {
-            return "listener " + listener.address();
-        }
-    }
-
-    private static final class PendingConnect {
-        final SocketChannel channel;
-        final InetSocketAddress address;
-        final SocketSettings settings;
-        final ConnectionLimits limits;
-        final TlsSettings tls;
-        final ConnectionHandler handler;
-        final CompletableFuture<NioConnection> result;
-        Cancellable timeout;
-
-        PendingConnect(SocketChannel channel, InetSocketAddress address, SocketSettings settings,
-                ConnectionLimits limits, TlsSettings tls, ConnectionHandler handler,
-                CompletableFuture<NioConnection> result) {
-            this.channel = channel;
-            this.address = address;
-            this.settings = settings;
-            this.limits = limits;
-            this.tls = tls;
-            this.handler = handler;
-            this.result = result;
-        }
-
-        @Override
-        public String toString() {
-            return "connect to " + describe(address);
-        }
-    }
-
-    private static final class Timer implements Comparable<Timer>, Cancellable {
-        final long deadline;
-        final Runnable task;
-        long sequence;
-        volatile boolean cancelled;
-
-        Timer(long deadline, Runnable task) {
-            this.deadline = deadline;
-            this.task = task;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link TlsTransport}, which runs the handshake on the loop; the plain path pays one null check
  * for it and nothing else.
  */
-public final class NioConnection {
+public final class NioConnection implements ReadyKey {
     private static final Logger LOG = LoggerFactory.getLogger(NioConnection.class);
 
     private final EventLoop loop;
@@ -47,8 +47,8 @@ public final class NioConnection {
     /** Whether this connection is in the loop's list of connections to flush this turn. */
     boolean dirty;
     private boolean readPaused;
-    private boolean closing;
-    private boolean closed;
+    /** Where the connection is in its life; see {@link Phase}. */
+    private Phase phase = Phase.ACTIVE;
     private boolean opened;
     /** The incomplete-frame timeout (0: none); see {@link #closeIfStalled}. */
     private long stallTimeoutNanos;
@@ -82,11 +82,12 @@ public final class NioConnection {
     }
 
     boolean isClosed() {
-        return closed;
+        return phase == Phase.CLOSED;
     }
 
+    /** Closing: flushing its last output, or lingering for the peer's FIN. */
     boolean isClosing() {
-        return closing;
+        return phase == Phase.CLOSING || phase == Phase.LINGERING;
     }
 
     boolean isReadPaused() {
@@ -131,7 +132,7 @@ public final class NioConnection {
      * connections between frames are never touched: Gearman workers and clients idle legitimately.
      */
     boolean isStalled(long now) {
-        return stallTimeoutNanos > 0 && !closed && stalled && (closing || !readPaused)
+        return stallTimeoutNanos > 0 && phase != Phase.CLOSED && stalled && (isClosing() || !readPaused)
                 && now - stalledSince > stallTimeoutNanos;
     }
 
@@ -140,7 +141,7 @@ public final class NioConnection {
             return;
         }
         long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos);
-        close(closing ? "closing, but the peer did not take its last output within " + ms + " ms (" + closeReason + ")"
+        close(isClosing() ? "closing, but the peer did not take its last output within " + ms + " ms (" + closeReason + ")"
                 : "incomplete frame for more than " + ms + " ms (" + decoder.bufferedBytes() + " bytes of it arrived)");
     }
 
@@ -163,7 +164,7 @@ public final class NioConnection {
 
     /** Whether the connection can still send. False once closing or closed. */
     public boolean isOpen() {
-        return !closed && !closing;
+        return phase == Phase.ACTIVE;
     }
 
     /** Bytes queued and not yet written. */
@@ -220,7 +221,7 @@ public final class NioConnection {
             // handler's onClosed from there would change what it is iterating.
             String reason = "slow reader: more than " + maxQueuedOutput + " bytes of output queued";
             output.clear();
-            closing = true; // no more input is delivered nor output queued
+            phase = Phase.CLOSING; // no more input is delivered nor output queued
             closeReason = reason;
             updateInterest();
             loop.execute(() -> close(reason));
@@ -232,7 +233,7 @@ public final class NioConnection {
     /** Stops or resumes reading (backpressure, fault injection). */
     public void setReadPaused(boolean paused) {
         readPaused = paused;
-        if (!paused && stalled && !closing) {
+        if (!paused && stalled && !isClosing()) {
             stalledSince = System.nanoTime(); // time we did not read is not the peer's stall
         }
         updateInterest();
@@ -240,10 +241,10 @@ public final class NioConnection {
 
     /** Sends what is queued, then closes. Reading stops at once. */
     public void closeAfterFlush(String reason) {
-        if (closed || closing) {
+        if (phase != Phase.ACTIVE) {
             return;
         }
-        closing = true;
+        phase = Phase.CLOSING;
         closeReason = reason;
         stalled = true; // from now on the clock measures the closing flush
         stalledSince = System.nanoTime();
@@ -259,11 +260,10 @@ public final class NioConnection {
 
     /** Closes now, dropping unsent output; the handler's {@code onClosed} runs once. */
     public void close(String reason) {
-        if (closed) {
+        if (phase == Phase.CLOSED) {
             return;
         }
-        closed = true;
-        closing = false;
+        phase = Phase.CLOSED;
         output.clear();
         if (key != null) {
             key.cancel();
@@ -295,7 +295,6 @@ public final class NioConnection {
      * what its peer still sends, waiting for the peer's FIN: see {@link #lingerThenClose}.
      */
     static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
-    private boolean lingering;
 
     /**
      * Closes gracefully after the bytes already written: sends FIN at once, then reads and drops
@@ -306,11 +305,10 @@ public final class NioConnection {
      * instead of why it was refused. Nothing is delivered to the handler meanwhile.
      */
     void lingerThenClose(String reason) {
-        if (closed || lingering) {
+        if (phase == Phase.CLOSED || phase == Phase.LINGERING) {
             return;
         }
-        lingering = true;
-        closing = true; // nothing more is sent
+        phase = Phase.LINGERING; // nothing more is sent
         closeReason = reason;
         output.clear();
         try {
@@ -326,7 +324,7 @@ public final class NioConnection {
     /** Reads and drops what a lingering connection's peer sends; closes at its FIN. */
     private void drainLingering() {
         ByteBuffer scratch = loop.scratch();
-        for (int i = 0; i < 16 && !closed; i++) {
+        for (int i = 0; i < 16 && phase != Phase.CLOSED; i++) {
             scratch.clear();
             int n;
             try {
@@ -355,8 +353,24 @@ public final class NioConnection {
         close(reason);
     }
 
+    @Override
+    public void onReady(SelectionKey key) {
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_READ) != 0) {
+            onReadable();
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+            flush();
+        }
+    }
+
+    @Override
+    public void onFailure(RuntimeException e) {
+        close("internal error: " + e);
+    }
+
     void onReadable() {
-        if (lingering) {
+        if (phase == Phase.LINGERING) {
             drainLingering();
             return;
         }
@@ -364,7 +378,7 @@ public final class NioConnection {
             tls.onReadable(loop.scratch());
             return;
         }
-        for (int i = 0; i < 16 && !closed && !closing && !readPaused; i++) {
+        for (int i = 0; i < 16 && phase == Phase.ACTIVE && !readPaused; i++) {
             // A large body in progress, or the next frame of a peer whose last body was large, is
             // read in large steps (the decoder still grows its buffer only as bytes arrive).
             ByteBuffer scratch = loop.readBuffer(decoder.readHint());
@@ -394,13 +408,13 @@ public final class NioConnection {
     /** Decodes received (plain or decrypted) bytes; false once the connection stops reading. */
     boolean deliver(ByteBuffer data) {
         decoder.decode(data, decodeListener);
-        if (decoder.failed() && !closed) {
+        if (decoder.failed() && phase != Phase.CLOSED) {
             closeAfterFlush("framing lost");
         }
-        if (stallTimeoutNanos > 0 && !closing && !closed) {
+        if (stallTimeoutNanos > 0 && !isClosing() && phase != Phase.CLOSED) {
             trackIncompleteFrame();
         }
-        return !closed && !closing;
+        return phase == Phase.ACTIVE;
     }
 
     /** Starts the stall clock when a read leaves a frame unfinished; progress restarts it, a boundary stops it. */
@@ -422,7 +436,7 @@ public final class NioConnection {
      * a partial write resumes from the exact byte next time.
      */
     void flush() {
-        if (closed || lingering) {
+        if (phase == Phase.CLOSED || phase == Phase.LINGERING) {
             return;
         }
         if (tls != null) {
@@ -455,7 +469,7 @@ public final class NioConnection {
             }
             lastPartialWrite = 0;
         }
-        if (output.isEmpty() && closing) {
+        if (output.isEmpty() && isClosing()) {
             close(closeReason);
             return;
         }
@@ -467,12 +481,12 @@ public final class NioConnection {
             return;
         }
         int ops = 0;
-        if (lingering) {
+        if (phase == Phase.LINGERING) {
             ops = SelectionKey.OP_READ;
         } else if (tls != null) {
             ops = tls.interestOps();
         } else {
-            if (!readPaused && !closing) {
+            if (!readPaused && !isClosing()) {
                 ops |= SelectionKey.OP_READ;
             }
             if (!output.isEmpty()) {
@@ -522,7 +536,7 @@ public final class NioConnection {
         @Override
         public void onPacket(Packet packet) {
             frameCompleted = true;
-            if (closed || closing) {
+            if (phase != Phase.ACTIVE) {
                 return;
             }
             try {
@@ -536,7 +550,7 @@ public final class NioConnection {
         @Override
         public void onLine(String line) {
             frameCompleted = true;
-            if (closed || closing) {
+            if (phase != Phase.ACTIVE) {
                 return;
             }
             try {
@@ -549,7 +563,7 @@ public final class NioConnection {
 
         @Override
         public void onError(DecodeError error) {
-            if (closed) {
+            if (phase == Phase.CLOSED) {
                 return;
             }
             try {
@@ -559,5 +573,17 @@ public final class NioConnection {
                 close("internal error: " + e);
             }
         }
+    }
+
+    /** A connection's life: each phase only moves forward. */
+    private enum Phase {
+        /** Reading and writing (under TLS, possibly still handshaking). */
+        ACTIVE,
+        /** No more input is delivered nor output queued; what is queued is flushed, then it closes. */
+        CLOSING,
+        /** Output shut down after the last bytes; the peer's input is read and dropped until its FIN. */
+        LINGERING,
+        /** Closed; the handler has been told. */
+        CLOSED
     }
 }

@@ -18,7 +18,12 @@ final class OutputQueue {
     private static final byte[] REQ = Magic.REQ.bytes();
     private static final byte[] RES = Magic.RES.bytes();
 
-    /** {@link Packet}, {@code byte[]} or {@link Slice}. */
+    /**
+     * {@link Packet}, {@code byte[]} or {@link Slice}, as the caller gave them: an {@code Object}
+     * ring rather than a sealed wrapper type, because a wrapper would cost an allocation for every
+     * frame queued on the hot path (a JOB_CREATED, a forwarded WORK_COMPLETE); only {@link #push}
+     * adds to it, and only these three kinds.
+     */
     private Object[] items = new Object[16];
     private int head;
     private int size;
@@ -79,13 +84,11 @@ final class OutputQueue {
         int offset = headOffset;
         for (int i = 0; i < size && dst.hasRemaining(); i++) {
             Object item = items[(head + i) & mask];
-            if (item instanceof Packet) {
-                copyPacket((Packet) item, offset, dst);
-            } else if (item instanceof byte[]) {
-                byte[] raw = (byte[]) item;
+            if (item instanceof Packet packet) {
+                copyPacket(packet, offset, dst);
+            } else if (item instanceof byte[] raw) {
                 dst.put(raw, offset, Math.min(raw.length - offset, dst.remaining()));
-            } else {
-                Slice slice = (Slice) item;
+            } else if (item instanceof Slice slice) {
                 dst.put(slice.array, slice.offset + offset, Math.min(slice.length - offset, dst.remaining()));
             }
             offset = 0;
@@ -133,10 +136,13 @@ final class OutputQueue {
     }
 
     private static int lengthOf(Object item) {
-        if (item instanceof Packet) {
-            return Packet.HEADER_LENGTH + ((Packet) item).bodyLength();
+        if (item instanceof Packet packet) {
+            return Packet.HEADER_LENGTH + packet.bodyLength();
         }
-        return item instanceof byte[] ? ((byte[]) item).length : ((Slice) item).length;
+        if (item instanceof byte[] raw) {
+            return raw.length;
+        }
+        return ((Slice) item).length; // push() queues nothing else
     }
 
     /** Part of an array, queued as it is. */
