@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,9 +115,18 @@ class SharedIoThreadTest {
     void aBlockingCallInACompletionOnTheSharedThreadIsRefused() {
         Client client = connect(Client.builder().clientId("c").ioThread(io).build());
         Worker worker = connect(Worker.builder().clientId("w").ioThread(io).runHandlersOnIoThread().build());
-        worker.registerFunction("echo", job -> job.sendWorkComplete(job.arguments()));
+        // The outer job completes only once the chain below is built, so its completion runs on the
+        // I/O thread (a future already complete would run the stage on this test thread instead).
+        CountDownLatch chained = new CountDownLatch(1);
+        worker.registerFunction("echo", job -> {
+            if (job.argumentsAsString().equals("outer")) {
+                awaitQuietly(chained);
+            }
+            job.sendWorkComplete(job.arguments());
+        });
         CompletableFuture<Job> nested = client.submitJobAsync(new Job("echo", "outer"), false, Precedence.NORMAL,
                 TIMEOUT).thenCompose(Job::completion).thenApply(outer -> client.submitJob(new Job("echo", "inner")));
+        chained.countDown();
         assertThatThrownBy(() -> nested.orTimeout(10, TimeUnit.SECONDS).join())
                 .hasCauseInstanceOf(IllegalStateException.class)
                 .cause().hasMessageStartingWith("submitting echo would block the gear I/O thread shared-io-test");
@@ -134,5 +144,13 @@ class SharedIoThreadTest {
         assertThat(job.exceptionAsString()).isEqualTo("java.lang.IllegalStateException: SharedIoThread.close() "
                 + "called on the I/O thread shared-io-test itself, which would wait for itself to end");
         assertThat(io.isClosed()).isFalse();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
