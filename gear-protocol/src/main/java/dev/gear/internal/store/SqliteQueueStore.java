@@ -39,6 +39,7 @@ public final class SqliteQueueStore implements QueueStore {
     private final Connection connection;
     private final PreparedStatement insert;
     private final PreparedStatement delete;
+    private final Statement control;
     private boolean closed;
 
     private SqliteQueueStore(Path file, String table, Connection connection) throws SQLException {
@@ -51,6 +52,7 @@ public final class SqliteQueueStore implements QueueStore {
                 + " VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)");
         this.delete = connection.prepareStatement("DELETE FROM " + table
                 + " WHERE unique_key = CAST(? AS TEXT) AND function_name = CAST(? AS TEXT)");
+        this.control = connection.createStatement();
     }
 
     /**
@@ -62,8 +64,17 @@ public final class SqliteQueueStore implements QueueStore {
     public static SqliteQueueStore open(Path file, String table) {
         Jdbc.checkTable(table);
         String what = "sqlite queue store " + file + " (table " + table + ")";
-        Connection connection = Jdbc.connect("org.sqlite.JDBC", "org.xerial:sqlite-jdbc",
-                "jdbc:sqlite:" + file.toAbsolutePath(), new Properties(), what);
+        Connection connection;
+        try {
+            connection = Jdbc.connect("org.sqlite.JDBC", "org.xerial:sqlite-jdbc",
+                    "jdbc:sqlite:" + file.toAbsolutePath(), new Properties(), what);
+        } catch (QueueStoreException e) {
+            String hint = readOnlyHint(file);
+            if (hint.isEmpty()) {
+                throw e;
+            }
+            throw new QueueStoreException(e.getMessage() + hint, e.getCause());
+        }
         try {
             try (Statement statement = connection.createStatement()) {
                 // busy_timeout: a gearmand or sqlite3 shell briefly holding the file is waited for, not an error.
@@ -78,7 +89,6 @@ public final class SqliteQueueStore implements QueueStore {
                 statement.execute("PRAGMA synchronous = FULL");
                 ensureTable(connection, statement, table, what);
             }
-            connection.setAutoCommit(false);
             return new SqliteQueueStore(file, table, connection);
         } catch (SQLException | RuntimeException e) {
             try {
@@ -89,8 +99,21 @@ public final class SqliteQueueStore implements QueueStore {
             if (e instanceof QueueStoreException q) {
                 throw q;
             }
-            throw new QueueStoreException("Cannot open " + what + ": " + e.getMessage(), e);
+            throw new QueueStoreException("Cannot open " + what + ": " + e.getMessage() + readOnlyHint(file), e);
         }
+    }
+
+    /** SQLite says only "unable to open database file" when the file system is read-only: say so. */
+    private static String readOnlyHint(Path file) {
+        Path absolute = file.toAbsolutePath();
+        Path directory = absolute.getParent();
+        if (java.nio.file.Files.exists(absolute) && !java.nio.file.Files.isWritable(absolute)) {
+            return " (the file is read-only)";
+        }
+        if (directory != null && java.nio.file.Files.isDirectory(directory) && !java.nio.file.Files.isWritable(directory)) {
+            return " (its directory is read-only; WAL mode needs to create queue files next to it)";
+        }
+        return "";
     }
 
     private static void ensureTable(Connection connection, Statement statement, String table, String what)
@@ -140,9 +163,7 @@ public final class SqliteQueueStore implements QueueStore {
                 StoredJob job = RowReader.job(rows, description);
                 byPriority.get(job.priority()).add(job);
             }
-            connection.commit();
         } catch (SQLException e) {
-            Jdbc.rollbackQuietly(connection, e);
             throw new QueueStoreException("Cannot load the jobs of " + description + ": " + e.getMessage(), e);
         }
         List<StoredJob> all = new ArrayList<>(byPriority.get(0).size() + byPriority.get(1).size() + byPriority.get(2).size());
@@ -157,6 +178,7 @@ public final class SqliteQueueStore implements QueueStore {
             return;
         }
         try {
+            control.execute("BEGIN IMMEDIATE");
             for (StoreChange change : changes) {
                 StoredJob job = change.job();
                 if (change instanceof StoreChange.Add) {
@@ -172,11 +194,28 @@ public final class SqliteQueueStore implements QueueStore {
                     delete.executeUpdate();
                 }
             }
-            connection.commit();
+            control.execute("COMMIT");
         } catch (SQLException e) {
-            Jdbc.rollbackQuietly(connection, e);
+            rollback(e);
             throw new QueueStoreException("Cannot commit " + changes.size() + " change(s) to " + description + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends the failed transaction. SQLite itself rolls back on some errors (a full disk, an I/O
+     * error), and then ROLLBACK says no transaction is active; either way none is open afterwards.
+     * Transactions are explicit BEGIN/COMMIT statements on an auto-commit connection because
+     * the driver's own transaction tracking goes wrong after such an automatic rollback (it would
+     * then run the next batch outside any transaction).
+     */
+    private void rollback(SQLException failure) {
+        try {
+            control.execute("ROLLBACK");
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
@@ -205,6 +244,7 @@ public final class SqliteQueueStore implements QueueStore {
         try {
             insert.close();
             delete.close();
+            control.close();
             connection.close();
         } catch (SQLException e) {
             throw new QueueStoreException("Cannot close " + description + ": " + e.getMessage(), e);
