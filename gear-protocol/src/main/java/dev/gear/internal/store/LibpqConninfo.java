@@ -194,12 +194,17 @@ public record LibpqConninfo(String url, Map<String, String> properties) {
         return java.net.URLEncoder.encode(dbname, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The URL with a URI-form password ({@code postgresql://user:secret@host}) masked, for messages. */
+    public String maskedUrl() {
+        return url.replaceFirst("^(jdbc:postgresql://[^:/@]*:)[^@/]*@", "$1***@");
+    }
+
     /** The URL and properties with any password masked, for logs. */
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(properties);
         shown.computeIfPresent("password", (k, v) -> "***");
         shown.computeIfPresent("sslpassword", (k, v) -> "***");
-        return url + " " + shown;
+        return maskedUrl() + " " + shown;
     }
 }

@@ -57,7 +57,7 @@ public final class PostgresQueueStore implements QueueStore {
             throws SQLException {
         this.conninfo = conninfo;
         this.table = table;
-        this.description = "postgres " + conninfo.url() + " table " + table;
+        this.description = "postgres " + conninfo.maskedUrl() + " table " + table;
         this.ordered = ordered;
         prepare(connection);
     }
@@ -72,7 +72,7 @@ public final class PostgresQueueStore implements QueueStore {
     public static PostgresQueueStore open(String conninfo, String table) {
         Jdbc.checkTable(table);
         LibpqConninfo parsed = LibpqConninfo.parse(conninfo);
-        String what = "postgres queue store " + parsed.url() + " (table " + table + ")";
+        String what = "postgres queue store " + parsed.maskedUrl() + " (table " + table + ")";
         Connection connection = connect(parsed, what);
         try {
             boolean ordered = ensureTable(connection, table, what);
