@@ -9,6 +9,9 @@ module dev.gear.protocol {
     requires org.slf4j;
     requires jdk.net;
     requires java.naming;
+    // The persistent queue stores talk JDBC; the drivers (sqlite-jdbc, postgresql) are optional and
+    // found through java.sql's own service lookup, so no module of theirs is required here.
+    requires java.sql;
     // Reads traditional (non-PKCS#8) PEM keys when present; never required.
     requires static org.bouncycastle.pkix;
     requires static org.bouncycastle.provider;
@@ -19,4 +22,5 @@ module dev.gear.protocol {
     exports dev.gear.internal.transport to dev.gear.testkit;
     exports dev.gear.internal.tls to dev.gear.testkit;
     exports dev.gear.internal.server to dev.gear.testkit;
+    exports dev.gear.internal.store to dev.gear.testkit;
 }
