@@ -5,6 +5,7 @@ import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
 import dev.gear.SslContexts;
 import dev.gear.internal.server.AclPermissions;
+import dev.gear.internal.server.QueueRecovery;
 import dev.gear.internal.server.PermissionPolicy;
 import dev.gear.internal.server.StatsdReporter;
 import dev.gear.internal.transport.NioConnection;
@@ -125,14 +126,21 @@ public final class Server implements AutoCloseable {
         }
         EventLoop l = new EventLoop("gear-server" + (options.serverId() == null ? "" : "-" + options.serverId()));
         l.terminated().whenComplete((v, e) -> terminated.complete(null));
-        core.attach(l, new Control());
+        core.attach(l, new ServerLoopControl(this));
         loop = l;
-        SocketSettings settings = new SocketSettings(options.keepalive(), options.keepaliveIdle(),
-                options.keepaliveInterval(), options.keepaliveCount());
-        ConnectionLimits limits = new ConnectionLimits(options.maxPacketSize(), options.maxAdminLineLength(),
-                options.maxQueuedOutput(), options.incompleteFrameTimeout(), options.maxConnections());
-        TlsSettings tls = options.sslContext() == null ? null
-                : TlsSettings.of(options.sslContext()).withHandshakeTimeout(options.tlsHandshakeTimeout());
+        if (options.queueStore() != null) {
+            try {
+                QueueRecovery.restore(core, options.queueStore(), "gear-queue-store"
+                        + (options.serverId() == null ? "" : "-" + options.serverId()));
+            } catch (RuntimeException e) {
+                abortStart();
+                throw e;
+            }
+            terminated.whenComplete((v, e) -> core.closeStore());
+        }
+        SocketSettings settings = options.socketSettings();
+        ConnectionLimits limits = options.connectionLimits();
+        TlsSettings tls = options.tlsSettings();
         int port = options.port();
         List<String> hosts = options.listenAddresses().isEmpty() ? List.of("") : options.listenAddresses();
         for (String host : hosts) {
@@ -274,31 +282,15 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** What the core may ask of us: both run on the loop thread. */
-    private final class Control implements ServerControl {
-        @Override
-        public void stopAccepting() {
-            List<Listener> copy;
-            synchronized (Server.this) {
-                copy = new ArrayList<>(listeners);
-            }
-            copy.forEach(Listener::close); // frees the ports at once; refused connects beat hanging ones
-        }
+    /** The listeners as they are now; any thread. */
+    synchronized List<Listener> listenersNow() {
+        return new ArrayList<>(listeners);
+    }
 
-        @Override
-        public void setAccepting(boolean accepting) {
-            List<Listener> copy;
-            synchronized (Server.this) {
-                copy = new ArrayList<>(listeners);
-            }
-            copy.forEach(l -> l.setAccepting(accepting));
-        }
-
-        @Override
-        public void stop() {
-            core.markStopping();
-            loop.close();
-        }
+    /** Ends the loop (and with it every connection); loop thread. */
+    void stopLoop() {
+        core.markStopping();
+        loop.close();
     }
 
     /**
@@ -333,6 +325,7 @@ public final class Server implements AutoCloseable {
         private int statsdPort = StatsdReporter.DEFAULT_PORT;
         private String statsdPrefix;
         private boolean adminShutdown;
+        private QueueStoreConfig queueStore;
 
         /** Default of {@link #maxConnections(int)}. */
         public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -569,6 +562,18 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps background jobs in {@code store} ({@link QueueStores#sqlite}, {@link QueueStores#postgres}),
+         * in gearmand's table layout: a background job's JOB_CREATED is sent only once its row is
+         * durable, its row goes when it completes, fails for good or is cancelled, and
+         * {@link Server#start()} queues every stored job again before it accepts connections.
+         * Foreground jobs are not stored (as in gearmand). Default: none, everything in memory.
+         */
+        public Builder queueStore(QueueStoreConfig store) {
+            this.queueStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         /** A server with these options, not started yet; later changes to this builder do not reach it. */
         public Server build() {
             return new Server(options());
@@ -580,7 +585,7 @@ public final class Server implements AutoCloseable {
                     maxUniqueLength, backlog, maxConnections, incompleteFrameTimeout, workerLossPolicy,
                     exceptionForwarding, keepalive, keepaliveIdle, keepaliveInterval, keepaliveCount, handlePrefix,
                     serverId, sslContext, tlsHandshakeTimeout, acl, statsdHost, statsdPort, statsdPrefix,
-                    adminShutdown);
+                    adminShutdown, queueStore);
         }
 
         private static Duration positiveSeconds(Duration d, String what) {

@@ -1,5 +1,8 @@
 package dev.gear.server;
 
+import dev.gear.internal.transport.ConnectionLimits;
+import dev.gear.internal.transport.SocketSettings;
+import dev.gear.internal.transport.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,13 +40,14 @@ import javax.net.ssl.SSLContext;
  * @param statsdPort             the statsd port
  * @param statsdPrefix           the statsd metric prefix, or {@code null}
  * @param adminShutdown          whether the {@code shutdown} admin command may stop the server
+ * @param queueStore             where background jobs are kept across restarts, or {@code null} for memory only
  */
 public record ServerOptions(int port, List<String> listenAddresses, long maxPacketSize, int maxAdminLineLength,
         long maxQueuedOutput, int maxUniqueLength, int backlog, int maxConnections, Duration incompleteFrameTimeout,
         WorkerLossPolicy workerLossPolicy, ExceptionForwarding exceptionForwarding, boolean keepalive,
         Duration keepaliveIdle, Duration keepaliveInterval, int keepaliveCount, String handlePrefix, String serverId,
         SSLContext sslContext, Duration tlsHandshakeTimeout, Acl acl, String statsdHost, int statsdPort,
-        String statsdPrefix, boolean adminShutdown) {
+        String statsdPrefix, boolean adminShutdown, QueueStoreConfig queueStore) {
 
     /** Copies the address list; the builder has checked every value. */
     public ServerOptions {
@@ -59,5 +63,19 @@ public record ServerOptions(int port, List<String> listenAddresses, long maxPack
     /** Whether clients must connect with TLS. */
     public boolean isTls() {
         return sslContext != null;
+    }
+
+    SocketSettings socketSettings() {
+        return new SocketSettings(keepalive, keepaliveIdle, keepaliveInterval, keepaliveCount);
+    }
+
+    ConnectionLimits connectionLimits() {
+        return new ConnectionLimits(maxPacketSize, maxAdminLineLength, maxQueuedOutput, incompleteFrameTimeout,
+                maxConnections);
+    }
+
+    /** Null for plain TCP. */
+    TlsSettings tlsSettings() {
+        return sslContext == null ? null : TlsSettings.of(sslContext).withHandshakeTimeout(tlsHandshakeTimeout);
     }
 }

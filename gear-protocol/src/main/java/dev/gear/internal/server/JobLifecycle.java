@@ -2,8 +2,15 @@ package dev.gear.internal.server;
 
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.server.WorkerLossPolicy;
+import dev.gear.internal.store.StoredJob;
+import dev.gear.internal.store.StoredKeys;
 import dev.gear.server.JobSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +44,10 @@ final class JobLifecycle {
     /** Every job by handle ({@link JobTable#oldestFirst} for admin order). */
     private final JobTable jobs = new JobTable();
     private final JobHolds holds = new JobHolds();
+    /** The queue store's rows, or null: in memory only. */
+    private DurableJobs durable;
+    /** What to tell once a STORING job's row is durable (or could not be stored): its submitters. */
+    private final Map<ServerJob, List<Consumer<String>>> storing = new IdentityHashMap<>();
     private EventLoop loop;
     private Runnable whenDrained = () -> { };
     private long nextHandle = 1;
@@ -53,6 +64,20 @@ final class JobLifecycle {
     void attach(EventLoop loop, Runnable whenDrained) {
         this.loop = loop;
         this.whenDrained = whenDrained;
+    }
+
+    /** From now on background jobs are stored before they are acknowledged; before the first connection. */
+    void attachStore(DurableJobs store) {
+        this.durable = store;
+    }
+
+    DurableJobs store() {
+        return durable;
+    }
+
+    /** Whether background jobs go to a queue store before they are acknowledged. */
+    boolean isDurable() {
+        return durable != null;
     }
 
     FunctionTable functions() {
@@ -98,7 +123,77 @@ final class JobLifecycle {
         if (!request.background()) {
             addListener(job, submitter);
         }
-        long notBefore = request.notBeforeMillis();
+        place(job, request.notBeforeMillis());
+        return job;
+    }
+
+    /**
+     * A new background job whose row the queue store writes first: it is queued, and
+     * {@code acknowledge} runs (with null), only once the row is durable; when the row cannot be
+     * stored the job is gone and {@code acknowledge} gets the reason.
+     */
+    void createDurably(SubmitRequest request, FunctionEntry f, byte[] handlePrefix, Peer submitter,
+            BiConsumer<ServerJob, String> acknowledge) {
+        ServerJob job = new ServerJob(handlePrefix, nextHandle++, f, request.unique(), request.data(),
+                request.dataInBody(), request.precedence(), true, request.reducer(), submitter);
+        jobs.add(job);
+        if (job.uniqueKey() != null) {
+            f.byUnique.add(job); // a submission of the same unique meanwhile joins it (see coalesceDurably)
+        }
+        job.state = ServerJob.State.STORING;
+        job.notBeforeMillis = request.notBeforeMillis(); // stored as when_to_run
+        List<Consumer<String>> waiting = new ArrayList<>(1);
+        waiting.add(failure -> acknowledge.accept(job, failure));
+        storing.put(job, waiting);
+        durable.store(job, failure -> stored(job, failure));
+    }
+
+    /** Whether a background submission coalesced into {@code job} must wait for a row to be durable. */
+    boolean needsStoring(ServerJob job) {
+        return durable != null && (job.state == ServerJob.State.STORING || !job.survivesClients());
+    }
+
+    /**
+     * A background submission coalesced into {@code job} ({@link #needsStoring}): acknowledged once
+     * the job's row is durable, which for a foreground job means writing one now.
+     */
+    void coalesceDurably(ServerJob job, Consumer<String> acknowledge) {
+        List<Consumer<String>> waiting = storing.get(job);
+        if (waiting != null) {
+            waiting.add(acknowledge);
+            return;
+        }
+        job.backgroundAttached = true; // at once: should it finish before the row is durable, the row is removed
+        durable.store(job, failure -> {
+            if (failure != null && job.state != ServerJob.State.DONE) {
+                job.backgroundAttached = false; // not stored, so not kept beyond its clients either
+            }
+            acknowledge.accept(failure);
+        });
+    }
+
+    private void stored(ServerJob job, String failure) {
+        List<Consumer<String>> waiting = storing.remove(job);
+        if (job.state != ServerJob.State.STORING) {
+            return; // the server is stopping
+        }
+        if (failure == null) {
+            long notBefore = job.notBeforeMillis;
+            job.notBeforeMillis = 0;
+            place(job, notBefore);
+        } else {
+            LOG.warn("background job {} refused: its row could not be stored: {}", job.handle(), failure);
+            Replies.toListeners(job, Replies.workFail(job)); // foreground submissions that joined it
+            forget(job, false);
+        }
+        if (waiting != null) {
+            waiting.forEach(w -> w.accept(failure));
+        }
+    }
+
+    /** Delays {@code job} until {@code notBefore} (epoch millis) when that is in the future, else queues it. */
+    private void place(ServerJob job, long notBefore) {
+        FunctionEntry f = job.function;
         long delay = notBefore > 0 ? notBefore - System.currentTimeMillis() : 0;
         if (delay > 0) {
             job.state = ServerJob.State.DELAYED;
@@ -108,7 +203,30 @@ final class JobLifecycle {
         } else {
             enqueue(job);
         }
-        return job;
+    }
+
+    /**
+     * The queue store's jobs, loaded before the first connection, in the order given (priority,
+     * then the order they were stored): each queued again (or delayed until its epoch time).
+     */
+    void restore(List<StoredJob> rows, byte[] handlePrefix) {
+        for (StoredJob row : rows) {
+            FunctionEntry f = functions.function(Bytes.key(row.functionName()));
+            byte[] unique = StoredKeys.clientUniqueOf(row.uniqueKey());
+            ServerJob job = new ServerJob(handlePrefix, nextHandle++, f, unique, row.data(),
+                    FunctionEntry.BY_RANK[row.priority()], true, null, null, null);
+            if (job.uniqueKey() != null && f.byUnique.get(job.uniqueKey()) != null) {
+                LOG.warn("queue store: a second row for unique '{}' of function {} skipped",
+                        Bytes.display(Bytes.key(unique)), f.displayName());
+                continue;
+            }
+            jobs.add(job);
+            if (job.uniqueKey() != null) {
+                f.byUnique.add(job);
+            }
+            durable.recovered(job, row.uniqueKey());
+            place(job, row.whenToRun() * 1000);
+        }
     }
 
     /** A submission coalesced into {@code job}: a foreground one waits for it too, a background one keeps it alive. */
@@ -300,8 +418,15 @@ final class JobLifecycle {
         forget(job);
     }
 
-    /** Removes every trace of a job that is no longer queued or running. */
+    /** Removes every trace of a job that is no longer queued or running, its stored row included. */
     private void forget(ServerJob job) {
+        forget(job, true);
+    }
+
+    private void forget(ServerJob job, boolean stored) {
+        if (stored && durable != null && job.survivesClients()) {
+            durable.remove(job);
+        }
         job.state = ServerJob.State.DONE;
         job.cancelTimer();
         jobs.remove(job);

@@ -1,5 +1,7 @@
 package dev.gear.internal.server;
 
+import dev.gear.internal.store.GroupCommitWriter;
+import dev.gear.internal.store.StoredJob;
 import dev.gear.internal.transport.Acceptor;
 import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.EventLoop;
@@ -7,6 +9,7 @@ import dev.gear.internal.transport.NioConnection;
 import dev.gear.server.JobSnapshot;
 import dev.gear.server.ServerSnapshot;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -141,6 +144,25 @@ public final class ServerCore implements Acceptor {
     public JobHold holdJobs(Predicate<JobSnapshot> criteria) {
         assert loop.inLoop();
         return lifecycle.holdJobs(criteria);
+    }
+
+    /**
+     * Keeps background jobs in {@code writer}'s store from now on, and queues {@code rows} (what the
+     * store held at start) again; loop thread, before the first connection.
+     */
+    public void restore(GroupCommitWriter writer, List<StoredJob> rows) {
+        assert loop.inLoop();
+        lifecycle.attachStore(new DurableJobs(writer, loop));
+        String prefix = config.handlePrefix() != null ? config.handlePrefix() : "H:stored";
+        lifecycle.restore(rows, Bytes.fromKey(prefix + ":"));
+    }
+
+    /** Closes the queue store once what was queued for it is committed; after the loop has ended. */
+    public void closeStore() {
+        DurableJobs store = lifecycle.store();
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** An immutable picture of the state; loop thread only. */

@@ -17,7 +17,8 @@ import java.util.List;
  * ({@link #dataInBody}), so it is neither copied out of it nor into the JOB_ASSIGN frame.
  */
 final class ServerJob {
-    enum State { DELAYED, QUEUED, HELD, RUNNING, DONE }
+    /** STORING: a background job whose row the queue store has not made durable yet; no one sees it. */
+    enum State { STORING, DELAYED, QUEUED, HELD, RUNNING, DONE }
 
     static final byte[] NO_BYTES = new byte[0];
     /**

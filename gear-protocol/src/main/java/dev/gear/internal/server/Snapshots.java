@@ -59,7 +59,7 @@ final class Snapshots {
             case RUNNING -> JobSnapshot.State.RUNNING;
             case DELAYED -> JobSnapshot.State.DELAYED;
             case HELD -> JobSnapshot.State.HELD;
-            case QUEUED, DONE -> JobSnapshot.State.QUEUED;
+            case STORING, QUEUED, DONE -> JobSnapshot.State.QUEUED;
         };
         return job(j, state);
     }

@@ -35,6 +35,10 @@ final class Submissions {
         byte[] uniqueKey = request.uniqueKey();
         ServerJob existing = uniqueKey == null ? null : f.byUnique.get(uniqueKey);
         if (existing != null) {
+            if (request.background() && lifecycle.needsStoring(existing)) {
+                lifecycle.coalesceDurably(existing, failure -> answer(peer, existing, request, true, failure));
+                return;
+            }
             lifecycle.coalesce(existing, peer, request.background());
             Replies.jobCreated(peer, existing);
             events.jobSubmitted(existing, request, true, peer);
@@ -46,6 +50,12 @@ final class Submissions {
                     + f.maxQueue[rank] + " " + request.precedence() + " jobs, its maxqueue");
             return;
         }
+        if (request.background() && lifecycle.isDurable()) {
+            // JOB_CREATED only once the row is durable: a client that saw it never loses the job.
+            lifecycle.createDurably(request, f, handlePrefix(peer), peer,
+                    (stored, failure) -> answer(peer, stored, request, false, failure));
+            return;
+        }
         ServerJob job = lifecycle.create(request, f, handlePrefix(peer), peer);
         // After the queueing, as gearmand does: a sleeping worker's NOOP is queued (and flushed)
         // before the JOB_CREATED, because the worker's grab is on the job's critical path and the
@@ -53,6 +63,17 @@ final class Submissions {
         Replies.jobCreated(peer, job);
         // After JOB_CREATED: observers (the test kit's faults "after JOB_CREATED") see an answered submission.
         events.jobSubmitted(job, request, false, peer);
+    }
+
+    /** The answer to a background submission whose row was stored ({@code failure} null) or not. */
+    private void answer(Peer peer, ServerJob job, SubmitRequest request, boolean coalesced, String failure) {
+        if (failure != null) {
+            Replies.error(peer, "QUEUE_ERROR", "Job could not be stored in the queue store, so it was not accepted: "
+                    + failure);
+            return;
+        }
+        Replies.jobCreated(peer, job);
+        events.jobSubmitted(job, request, coalesced, peer);
     }
 
     /**

@@ -50,6 +50,14 @@ public final class StoredKeys {
         return new StoredJob(key, functionName, priority, data, whenToRun, clientUnique);
     }
 
+    /**
+     * The generated key numbered {@code number} in this run: the server uses its job's handle
+     * number, so it can remove the row later without keeping the key. Thread-safe.
+     */
+    public byte[] generated(long number) {
+        return (runPrefix + Long.toHexString(number)).getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** What clients see of a stored key: empty for a generated key, the key itself otherwise. */
     public static byte[] clientUniqueOf(byte[] storedKey) {
         return isGenerated(storedKey) ? new byte[0] : storedKey;
