@@ -2,8 +2,9 @@
  * The Gearman stack: wire codec, client, worker, administrative protocol and server.
  *
  * <p>{@code dev.gear} is the client-side API and the wire types; {@code dev.gear.server} the
- * server and {@code geard}. Everything under {@code dev.gear.internal} is implementation and may
- * change in any release; it is exported only to this project's own test kit.
+ * server; {@code dev.gear.geard} the {@code geard} command line. Everything under
+ * {@code dev.gear.internal} is implementation and may change in any release; it is exported only
+ * to this project's own test kit.
  */
 module dev.gear.protocol {
     requires org.slf4j;
@@ -18,6 +19,7 @@ module dev.gear.protocol {
 
     exports dev.gear;
     exports dev.gear.server;
+    exports dev.gear.geard;
     exports dev.gear.internal.codec to dev.gear.testkit;
     exports dev.gear.internal.transport to dev.gear.testkit;
     exports dev.gear.internal.tls to dev.gear.testkit;

@@ -301,13 +301,13 @@ public final class Server implements AutoCloseable {
      * {@code docs/server.md} ("Limits") lists every limit.
      */
     public static final class Builder {
-        private int port = 4730;
+        private int port = DEFAULT_PORT;
         private final List<String> listenAddresses = new ArrayList<>();
         private long maxPacketSize = ConnectionLimits.DEFAULTS.maxPacketSize();
         private int maxAdminLineLength = ConnectionLimits.DEFAULTS.maxLineLength();
         private long maxQueuedOutput = ConnectionLimits.DEFAULTS.maxQueuedOutput();
-        private int maxUniqueLength = 64;
-        private int backlog = 1024;
+        private int maxUniqueLength = DEFAULT_MAX_UNIQUE_LENGTH;
+        private int backlog = DEFAULT_BACKLOG;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration incompleteFrameTimeout = DEFAULT_INCOMPLETE_FRAME_TIMEOUT;
         private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
@@ -331,6 +331,27 @@ public final class Server implements AutoCloseable {
         public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
         /** Default of {@link #incompleteFrameTimeout(Duration)}. */
         public static final Duration DEFAULT_INCOMPLETE_FRAME_TIMEOUT = Duration.ofSeconds(60);
+        // The defaults geard's --help shows, named here so that they are written once.
+        /** Default of {@link #port(int)}: Gearman's port. */
+        public static final int DEFAULT_PORT = 4730;
+        /** Default of {@link #backlog(int)}. */
+        public static final int DEFAULT_BACKLOG = 1024;
+        /** Default of {@link #maxUniqueLength(int)}, as gearmand's. */
+        public static final int DEFAULT_MAX_UNIQUE_LENGTH = 64;
+        /** Default of {@link #maxPacketSize(long)}: 64 MiB. */
+        public static final long DEFAULT_MAX_PACKET_SIZE = ConnectionLimits.DEFAULTS.maxPacketSize();
+        /** Default of {@link #maxAdminLineLength(int)}: 8 KiB. */
+        public static final int DEFAULT_MAX_ADMIN_LINE_LENGTH = ConnectionLimits.DEFAULTS.maxLineLength();
+        /** Default of {@link #maxQueuedOutput(long)}: 256 MiB. */
+        public static final long DEFAULT_MAX_QUEUED_OUTPUT = ConnectionLimits.DEFAULTS.maxQueuedOutput();
+        /** Default of {@link #keepaliveIdle(Duration)}, gear's. */
+        public static final Duration DEFAULT_KEEPALIVE_IDLE = SocketSettings.DEFAULTS.keepaliveIdle();
+        /** Default of {@link #keepaliveInterval(Duration)}, gear's. */
+        public static final Duration DEFAULT_KEEPALIVE_INTERVAL = SocketSettings.DEFAULTS.keepaliveInterval();
+        /** Default of {@link #keepaliveCount(int)}, gear's. */
+        public static final int DEFAULT_KEEPALIVE_COUNT = SocketSettings.DEFAULTS.keepaliveCount();
+        /** Default of {@link #tlsHandshakeTimeout(Duration)}. */
+        public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT;
 
         private Builder() {
         }

@@ -24,7 +24,7 @@ import java.util.List;
  * lines, reads exactly what comes back. Every read gives up after 5 s, so a missing answer fails
  * the test instead of hanging it.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 5000;
 
     private final Socket socket;
@@ -40,11 +40,11 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawClient connect(Server server) {
+    public static RawClient connect(Server server) {
         return connect(InetAddress.getLoopbackAddress(), server.port());
     }
 
-    static RawClient connect(InetAddress address, int port) {
+    public static RawClient connect(InetAddress address, int port) {
         try {
             return new RawClient(new Socket(address, port));
         } catch (IOException e) {
@@ -52,19 +52,19 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
-    RawClient send(Packet packet) {
+    public RawClient send(Packet packet) {
         return sendBytes(packet.toBinary());
     }
 
-    RawClient send(PacketType type, String... fields) {
+    public RawClient send(PacketType type, String... fields) {
         return send(Packet.request(type, fields));
     }
 
-    RawClient sendBytes(byte[] bytes) {
+    public RawClient sendBytes(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -74,16 +74,16 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
-    RawClient sendLine(String line) {
+    public RawClient sendLine(String line) {
         return sendBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** A header of our own making: any magic, type and declared length. */
-    static byte[] header(byte[] magic, int type, int length) {
+    public static byte[] header(byte[] magic, int type, int length) {
         return ByteBuffer.allocate(12).put(magic).putInt(type).putInt(length).array();
     }
 
-    Packet read() {
+    public Packet read() {
         try {
             byte[] header = new byte[12];
             in.readFully(header);
@@ -101,7 +101,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads one packet and checks its type (and RES magic). */
-    Packet expect(PacketType type) {
+    public Packet expect(PacketType type) {
         Packet p = read();
         assertThat(p.type()).as("packet %s", p).isEqualTo(type);
         assertThat(p.magic()).as("magic of %s", p).isEqualTo(Magic.RES);
@@ -109,7 +109,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads one packet and checks type and fields. */
-    Packet expect(PacketType type, String... fields) {
+    public Packet expect(PacketType type, String... fields) {
         Packet p = expect(type);
         List<String> actual = new ArrayList<>();
         for (int i = 0; i < p.fieldCount(); i++) {
@@ -120,14 +120,14 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads an ERROR packet and returns its code; the text is checked to contain {@code textPart}. */
-    String expectError(String code, String textPart) {
+    public String expectError(String code, String textPart) {
         Packet p = expect(PacketType.ERROR);
         assertThat(p.fieldString(0)).as("error code of %s", p).isEqualTo(code);
         assertThat(p.fieldString(1)).as("error text").contains(textPart);
         return p.fieldString(1);
     }
 
-    String readLine() {
+    public String readLine() {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try {
             int b;
@@ -144,7 +144,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads admin reply lines up to and including the closing {@code .\n}. */
-    String readList() {
+    public String readList() {
         StringBuilder all = new StringBuilder();
         String line;
         do {
@@ -155,12 +155,12 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends an admin command and reads a one-line reply. */
-    String admin(String command) {
+    public String admin(String command) {
         return sendLine(command).readLine();
     }
 
     /** Sends an admin command and reads a list reply. */
-    String adminList(String command) {
+    public String adminList(String command) {
         return sendLine(command).readList();
     }
 
@@ -168,7 +168,7 @@ final class RawClient implements AutoCloseable {
      * A barrier: sends ECHO_REQ and returns every packet that arrives before its ECHO_RES. The
      * server answers in order, so anything it queued for us earlier shows up here.
      */
-    List<Packet> sync() {
+    public List<Packet> sync() {
         String token = "sync-" + (++echoCounter);
         send(Packet.request(PacketType.ECHO_REQ, token.getBytes(StandardCharsets.UTF_8)));
         List<Packet> before = new ArrayList<>();
@@ -182,7 +182,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Registers functions and waits until the server has them. */
-    RawClient canDo(String... functions) {
+    public RawClient canDo(String... functions) {
         for (String f : functions) {
             send(PacketType.CAN_DO, f);
         }
@@ -191,19 +191,19 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Submits and returns the handle from JOB_CREATED. */
-    String submit(PacketType type, String function, String unique, String data) {
+    public String submit(PacketType type, String function, String unique, String data) {
         send(Packet.request(type, function, unique, data));
         return expect(PacketType.JOB_CREATED).fieldString(0);
     }
 
     /** GRAB_JOB_UNIQ and the JOB_ASSIGN_UNIQ it must get. */
-    Packet grab() {
+    public Packet grab() {
         send(Packet.request(PacketType.GRAB_JOB_UNIQ));
         return expect(PacketType.JOB_ASSIGN_UNIQ);
     }
 
     /** Asserts the server closed the connection (possibly after sending {@code remaining} first). */
-    void expectClosed() {
+    public void expectClosed() {
         try {
             int b = in.read();
             while (b >= 0) {
@@ -220,7 +220,7 @@ final class RawClient implements AutoCloseable {
      * Ends our side of the stream (the server reads end of input) and returns every byte the server
      * sends until it closes its side too.
      */
-    byte[] halfCloseAndReadToEnd() {
+    public byte[] halfCloseAndReadToEnd() {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         try {
             socket.shutdownOutput();

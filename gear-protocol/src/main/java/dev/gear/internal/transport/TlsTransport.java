@@ -67,6 +67,8 @@ final class TlsTransport {
     private Cancellable timer;
     private String peerSubject;
     private boolean peerSubjectKnown;
+    /** The handshake session last seen while handshaking: what a failure's reason is judged from. */
+    private SSLSession lastHandshakeSession;
 
     TlsTransport(NioConnection connection, TlsSettings settings, boolean clientMode) {
         this.connection = connection;
@@ -102,7 +104,7 @@ final class TlsTransport {
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
-            fail(TlsFailures.describe(e, clientMode), true);
+            fail(e);
             return;
         }
         pump(connection.loop().scratch());
@@ -247,7 +249,7 @@ final class TlsTransport {
             }
             connection.updateInterest();
         } catch (SSLException e) {
-            fail(TlsFailures.describe(e, clientMode), true);
+            fail(e);
         } catch (IOException e) {
             connection.close("write failed: " + e.getMessage());
         }
@@ -281,6 +283,11 @@ final class TlsTransport {
                     return;
                 }
                 scratch.clear();
+                if (!handshakeDone) {
+                    // Kept for a failure's reason: the engine drops its handshake session when it fails.
+                    SSLSession handshaking = engine.getHandshakeSession();
+                    lastHandshakeSession = handshaking != null ? handshaking : lastHandshakeSession;
+                }
                 SSLEngineResult result = engine.unwrap(netIn, scratch);
                 if (awaitingVerdict && result.bytesConsumed() > 0 && result.getStatus() == SSLEngineResult.Status.OK) {
                     verdictReceived(); // a record that is not an alert: the server accepted us
@@ -462,14 +469,8 @@ final class TlsTransport {
     }
 
     private void sendCloseNotify() {
+        prepareCloseNotify();
         try {
-            engine.closeOutbound();
-            netOut.compact();
-            try {
-                engine.wrap(EMPTY, netOut);
-            } finally {
-                netOut.flip();
-            }
             writeNet();
         } catch (IOException | RuntimeException e) {
             LOG.debug("close_notify to {}: {}", connection.remoteAddress(), e.toString());
@@ -477,10 +478,61 @@ final class TlsTransport {
     }
 
     /**
+     * Closes the engine's outbound side and wraps what it still has to say (its fatal alert after
+     * a failure, else close_notify) into {@code netOut}, unsent.
+     *
+     * @return what that says: the alert's description code when it went out as a plaintext alert
+     *         record, {@link TlsFailures#ENCRYPTED_ALERT} for an encrypted record (TLS 1.3 after the
+     *         hello), {@link TlsFailures#NO_ALERT} when the engine had nothing to send, which is
+     *         how it ends after the peer's fatal alert
+     */
+    private int prepareCloseNotify() {
+        try {
+            engine.closeOutbound();
+            netOut.compact();
+            int start = netOut.position();
+            try {
+                engine.wrap(EMPTY, netOut);
+            } finally {
+                netOut.flip();
+            }
+            return TlsFailures.alertIn(netOut, start);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("close_notify to {}: {}", connection.remoteAddress(), e.toString());
+            return TlsFailures.NO_ALERT;
+        }
+    }
+
+    /**
+     * Ends a connection whose handshake or record layer the engine refused. The reason is judged
+     * from the handshake's state, not from the JDK's wording (which changes between releases):
+     * whether this side sends an alert (and which) or fell silent because the peer sent one.
+     */
+    private void fail(SSLException e) {
+        if (failed || connection.isClosed()) {
+            return;
+        }
+        int alert = prepareCloseNotify();
+        try {
+            writeNet();
+        } catch (IOException | RuntimeException io) {
+            LOG.debug("alert to {}: {}", connection.remoteAddress(), io.toString());
+        }
+        SSLSession session = engine.getHandshakeSession();
+        String reason = TlsFailures.describe(e, clientMode, alert, session != null ? session : lastHandshakeSession);
+        fail(reason, false, true);
+    }
+
+    /**
      * Ends a connection whose TLS failed: logs the reason, sends the alert the engine prepared (so
      * the peer learns why), closes this connection only.
      */
     private void fail(String reason, boolean sendAlert) {
+        fail(reason, sendAlert, sendAlert);
+    }
+
+    /** {@code alertSent}: the alert is already out (or on its way in {@code netOut}). */
+    private void fail(String reason, boolean sendAlert, boolean alertSent) {
         if (failed || connection.isClosed()) {
             return;
         }
@@ -490,7 +542,7 @@ final class TlsTransport {
         }
         String what = handshakeDone && !awaitingVerdict ? "TLS error" : "TLS handshake failed";
         LOG.warn("{} with {} ({} side): {}", what, connection.remoteAddress(), clientMode ? "client" : "server", reason);
-        if (sendAlert && !clientMode && !netOut.hasRemaining()) {
+        if (alertSent && !clientMode && !netOut.hasRemaining()) {
             // The alert is out: let it reach the peer before the socket closes (see lingerThenClose).
             connection.lingerThenClose(what + ": " + reason);
         } else {

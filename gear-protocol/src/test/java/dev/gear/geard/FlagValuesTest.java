@@ -1,4 +1,4 @@
-package dev.gear.internal.server;
+package dev.gear.geard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.gear.internal.server;
+package dev.gear.geard;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * a whole number followed by {@code ms}, {@code s}, {@code m} or {@code h}; without a unit it is
  * seconds, as {@code --keepalive-idle} and gearmand's keepalive flags count.
  */
-public final class FlagValues {
+final class FlagValues {
     private static final Pattern NUMBER_AND_UNIT = Pattern.compile("(-?)([0-9]+)\\s*([A-Za-z]*)");
     private static final String SIZE_UNITS = "K, M or G (or KiB, MiB, GiB; 1K = 1024 bytes), or B or none for bytes";
     private static final String DURATION_UNITS = "ms, s, m or h (seconds when there is none)";
@@ -27,7 +27,7 @@ public final class FlagValues {
     }
 
     /** A decimal integer in {@code [min, max]}. */
-    public static long integer(String flag, String value, long min, long max) {
+    static long integer(String flag, String value, long min, long max) {
         try {
             long n = Long.parseLong(value.trim());
             if (n >= min && n <= max) {
@@ -44,7 +44,7 @@ public final class FlagValues {
      * A size in bytes in {@code [min, max]} ({@code min >= 0}), e.g. {@code 65536}, {@code 64K},
      * {@code 64MiB}.
      */
-    public static long size(String flag, String value, long min, long max) {
+    static long size(String flag, String value, long min, long max) {
         Matcher m = NUMBER_AND_UNIT.matcher(value.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("argument " + flag + ": expected a size in bytes such as 65536, 64K"
@@ -79,7 +79,7 @@ public final class FlagValues {
      * A non-negative duration, e.g. {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 60}
      * (seconds); zero only when {@code zeroAllowed}. No maximum below what a {@link Duration} holds.
      */
-    public static Duration duration(String flag, String value, boolean zeroAllowed) {
+    static Duration duration(String flag, String value, boolean zeroAllowed) {
         Matcher m = NUMBER_AND_UNIT.matcher(value.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("argument " + flag + ": expected a duration such as 500ms, 30s, 5m"
@@ -110,7 +110,7 @@ public final class FlagValues {
     }
 
     /** {@code bytes} as geard's help shows sizes: the largest binary unit that divides it ({@code 64M}). */
-    public static String formatSize(long bytes) {
+    static String formatSize(long bytes) {
         if (bytes != 0) {
             if (bytes % (1L << 30) == 0) {
                 return (bytes >> 30) + "G";

@@ -1,9 +1,11 @@
-package dev.gear.server;
+package dev.gear.geard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gear.Packet;
 import dev.gear.PacketType;
+import dev.gear.server.RawClient;
+import dev.gear.server.Server;
 import dev.gear.internal.transport.ConnectionLimits;
 import dev.gear.internal.transport.TlsSettings;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.gear.server;
+package dev.gear.geard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,9 @@ import dev.gear.GearmanErrorException;
 import dev.gear.Job;
 import dev.gear.Worker;
 import dev.gear.WorkerJob;
+import dev.gear.server.ConnectionSnapshot;
+import dev.gear.server.RawClient;
+import dev.gear.server.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
