@@ -110,6 +110,16 @@ final class FlagValues {
     }
 
     /** {@code bytes} as geard's help shows sizes: the largest binary unit that divides it ({@code 64M}). */
+    /** gearmand's {@code -q} names, compared ignoring case: {@code libsqlite3} or {@code Postgres}. */
+    static String queueType(String flag, String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "libsqlite3" -> "libsqlite3";
+            case "postgres" -> "Postgres";
+            default -> throw new IllegalArgumentException("argument " + flag + ": invalid choice: '" + value
+                    + "' (choose from 'libsqlite3', 'Postgres'; gearmand's other queues are not supported)");
+        };
+    }
+
     static String formatSize(long bytes) {
         if (bytes != 0) {
             if (bytes % (1L << 30) == 0) {

@@ -3,7 +3,9 @@ package dev.gear.geard;
 import static dev.gear.geard.Flag.toggle;
 import static dev.gear.geard.Flag.value;
 
+import dev.gear.server.QueueStores;
 import dev.gear.server.Server;
+import dev.gear.server.ServerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ final class Flags {
             toggle(List.of("-d"), "do not run as a daemon. Required: a JVM cannot daemonize itself, so run geard -d"
                     + " in the foreground under a supervisor (systemd, runit, a container); without -d geard exits"
                     + " with status 2", l -> l.foreground = true),
-            value(List.of("-p"), "PORT", "port to listen on (default " + Server.Builder.DEFAULT_PORT
+            value(List.of("-p"), "PORT", "port to listen on (default " + ServerDefaults.PORT
                     + "; 0 picks a free port)", (l, f, v) -> l.server.port(integer(f, v, 0, 65535))),
             value(List.of("--listen-address"), "ADDR", "address to listen on, IPv4 or IPv6; may be repeated"
                     + " (default: every local address)", (l, f, v) -> {
@@ -53,43 +55,59 @@ final class Flags {
             toggle(List.of("--keepalive"), "enable TCP keepalives on accepted connections",
                     l -> l.server.keepalive(true)),
             value(List.of("--keepalive-idle"), "N", "seconds idle before the first keepalive probe (default "
-                    + Server.Builder.DEFAULT_KEEPALIVE_IDLE.toSeconds() + ")",
+                    + ServerDefaults.KEEPALIVE_IDLE.toSeconds() + ")",
                     (l, f, v) -> l.server.keepaliveIdle(Duration.ofSeconds(integer(f, v, 1, INT_MAX)))),
             value(List.of("--keepalive-interval"), "N", "seconds between keepalive probes (default "
-                    + Server.Builder.DEFAULT_KEEPALIVE_INTERVAL.toSeconds() + ")",
+                    + ServerDefaults.KEEPALIVE_INTERVAL.toSeconds() + ")",
                     (l, f, v) -> l.server.keepaliveInterval(Duration.ofSeconds(integer(f, v, 1, INT_MAX)))),
             value(List.of("--keepalive-count"), "N", "unanswered probes before the connection is dropped (default "
-                    + Server.Builder.DEFAULT_KEEPALIVE_COUNT + ")",
+                    + ServerDefaults.KEEPALIVE_COUNT + ")",
                     (l, f, v) -> l.server.keepaliveCount(integer(f, v, 1, INT_MAX))),
             value(List.of("--max-connections"), "N", "most connections open at once; beyond it a new connection is"
-                    + " closed at once (default " + Server.Builder.DEFAULT_MAX_CONNECTIONS + "; 0: no limit). Keep"
+                    + " closed at once (default " + ServerDefaults.MAX_CONNECTIONS + "; 0: no limit). Keep"
                     + " it below ulimit -n", (l, f, v) -> l.server.maxConnections(integer(f, v, 0, INT_MAX))),
             value(List.of("--max-packet-size"), "SIZE", "largest packet body accepted; a larger one gets ERROR"
                     + " ARGUMENT_TOO_LARGE and the connection is closed (default "
-                    + FlagValues.formatSize(Server.Builder.DEFAULT_MAX_PACKET_SIZE) + ")",
+                    + FlagValues.formatSize(ServerDefaults.MAX_PACKET_SIZE) + ")",
                     (l, f, v) -> l.server.maxPacketSize(FlagValues.size(f, v, 0, INT_MAX - 16))),
             value(List.of("--max-admin-line-length"), "SIZE", "longest admin text line accepted (default "
-                    + FlagValues.formatSize(Server.Builder.DEFAULT_MAX_ADMIN_LINE_LENGTH) + "; at least 16)",
+                    + FlagValues.formatSize(ServerDefaults.MAX_ADMIN_LINE_LENGTH) + "; at least 16)",
                     (l, f, v) -> l.server.maxAdminLineLength((int) FlagValues.size(f, v, 16, INT_MAX))),
             value(List.of("--max-queued-output"), "SIZE", "output queued for one connection before it is closed"
-                    + " as a slow reader (default " + FlagValues.formatSize(Server.Builder.DEFAULT_MAX_QUEUED_OUTPUT)
+                    + " as a slow reader (default " + FlagValues.formatSize(ServerDefaults.MAX_QUEUED_OUTPUT)
                     + "; at least 1K)", (l, f, v) -> l.server.maxQueuedOutput(FlagValues.size(f, v, 1024, Long.MAX_VALUE))),
             value(List.of("--max-unique-length"), "SIZE", "longest unique id accepted (default "
-                    + Server.Builder.DEFAULT_MAX_UNIQUE_LENGTH + ", as gearmand)",
+                    + ServerDefaults.MAX_UNIQUE_LENGTH + ", as gearmand)",
                     (l, f, v) -> l.server.maxUniqueLength((int) FlagValues.size(f, v, 0, INT_MAX))),
             value(List.of("--incomplete-frame-timeout"), "DURATION", "how long a peer may leave a packet or admin"
                     + " line unfinished before it is closed (default "
-                    + Server.Builder.DEFAULT_INCOMPLETE_FRAME_TIMEOUT.toSeconds() + "s; 0: no limit); connections"
+                    + ServerDefaults.INCOMPLETE_FRAME_TIMEOUT.toSeconds() + "s; 0: no limit); connections"
                     + " idle between frames are never closed",
                     (l, f, v) -> l.server.incompleteFrameTimeout(FlagValues.duration(f, v, true))),
             value(List.of("--ssl-handshake-timeout"), "DURATION", "a TLS handshake not finished by then drops the"
-                    + " connection (default " + Server.Builder.DEFAULT_TLS_HANDSHAKE_TIMEOUT.toSeconds()
+                    + " connection (default " + ServerDefaults.TLS_HANDSHAKE_TIMEOUT.toSeconds()
                     + "s; needs the three --ssl-* options)", (l, f, v) -> {
                         l.server.tlsHandshakeTimeout(FlagValues.duration(f, v, false));
                         l.tlsHandshakeTimeoutGiven = true;
                     }),
             value(List.of("-b", "--backlog"), "N", "listen backlog, as gearmand's (default "
-                    + Server.Builder.DEFAULT_BACKLOG + ")", (l, f, v) -> l.server.backlog(integer(f, v, 1, INT_MAX))),
+                    + ServerDefaults.BACKLOG + ")", (l, f, v) -> l.server.backlog(integer(f, v, 1, INT_MAX))),
+            toggle(List.of("--allow-admin-shutdown"), "let the admin commands 'shutdown' and 'shutdown graceful'"
+                    + " stop the server (default: refused, so that no peer that can merely connect stops it; with"
+                    + " --acl the peer also needs grant permission)", l -> l.server.adminShutdown(true)),
+            value(List.of("-q", "--queue-type"), "TYPE", "keep background jobs across restarts, as gearmand:"
+                    + " libsqlite3 (with --libsqlite3-db) or Postgres (with --libpq-conninfo); JOB_CREATED is sent"
+                    + " once a job's row is durable (default: none, jobs in memory only)",
+                    (l, f, v) -> l.queueType = FlagValues.queueType(f, v)),
+            value(List.of("--libsqlite3-db"), "FILE", "the SQLite database file of -q libsqlite3 (created when"
+                    + " absent)", (l, f, v) -> l.sqliteDb = Path.of(v)),
+            value(List.of("--libsqlite3-table"), "NAME", "its table (default "
+                    + QueueStores.SQLITE_DEFAULT_TABLE + ")", (l, f, v) -> l.sqliteTable = v),
+            value(List.of("--libpq-conninfo"), "INFO", "the libpq connection string of -q Postgres, e.g."
+                    + " 'host=127.0.0.1 port=5432 dbname=gearman user=gearman'",
+                    (l, f, v) -> l.pgConninfo = v),
+            value(List.of("--libpq-table"), "NAME", "its table (default " + QueueStores.POSTGRES_DEFAULT_TABLE
+                    + ")", (l, f, v) -> l.pgTable = v),
             toggle(List.of("--version"), "show the version and exit", l -> l.version = true));
 
     /** What {@code --help} prints after the flags. */
@@ -99,7 +117,7 @@ final class Flags {
             + "Statistics go to statsd when STATSD_HOST is set (STATSD_PORT, default 8125;\n"
             + "STATSD_PREFIX, optional).\n\n"
             + "SIGTERM and SIGINT stop the server and exit with status 0; so does the admin command\n"
-            + "'shutdown' ('shutdown graceful' first waits for running jobs).\n";
+            + "'shutdown' with --allow-admin-shutdown ('shutdown graceful' first waits for running jobs).\n";
 
     static final String USAGE = usage(TABLE);
     static final String HELP = USAGE + "\nGearman job server (gear for Java).\n\noptions:\n" + options(TABLE) + "\n"

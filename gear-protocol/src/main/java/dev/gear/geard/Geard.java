@@ -3,6 +3,7 @@ package dev.gear.geard;
 import dev.gear.GearmanException;
 import dev.gear.internal.server.StatsdReporter;
 import dev.gear.server.AclFile;
+import dev.gear.server.QueueStoreConfig;
 import dev.gear.server.Server;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +97,12 @@ public final class Geard {
         if (options.tlsHandshakeTimeoutGiven && sslOptions == 0) {
             return usageError(err, "--ssl-handshake-timeout needs TLS (--ssl-key, --ssl-cert and --ssl-ca)");
         }
+        QueueStoreConfig queueStore;
+        try {
+            queueStore = options.queueStore();
+        } catch (IllegalArgumentException | GearmanException e) {
+            return usageError(err, e.getMessage());
+        }
         if (!options.foreground) {
             err.println("geard: error: daemon mode is not supported on the JVM; run 'geard -d' in the foreground"
                     + " under a supervisor (systemd, runit, a container)");
@@ -117,6 +124,9 @@ public final class Geard {
             }
             if (options.acl != null) {
                 builder.acl(AclFile.read(options.acl));
+            }
+            if (queueStore != null) {
+                builder.queueStore(queueStore);
             }
             Optional<StatsdReporter> statsd = StatsdReporter.fromEnvironment(env);
             if (statsd.isPresent()) {

@@ -6,7 +6,7 @@
  * a flag, its value's placeholder, its help and what it sets, and the usage line, {@code --help},
  * the parser and its error messages are all made from the rows. The server's options go straight
  * into a {@link dev.gear.server.Server.Builder}, so a flag's default is the builder's
- * ({@code Server.Builder.DEFAULT_*}), never repeated here. The server itself lives in
+ * ({@code ServerDefaults.*}), never repeated here. The server itself lives in
  * {@link dev.gear.server}; this package only reads arguments, starts it and waits.
  */
 package dev.gear.geard;

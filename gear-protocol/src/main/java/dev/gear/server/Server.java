@@ -301,57 +301,31 @@ public final class Server implements AutoCloseable {
      * {@code docs/server.md} ("Limits") lists every limit.
      */
     public static final class Builder {
-        private int port = DEFAULT_PORT;
+        private int port = ServerDefaults.PORT;
         private final List<String> listenAddresses = new ArrayList<>();
-        private long maxPacketSize = ConnectionLimits.DEFAULTS.maxPacketSize();
-        private int maxAdminLineLength = ConnectionLimits.DEFAULTS.maxLineLength();
-        private long maxQueuedOutput = ConnectionLimits.DEFAULTS.maxQueuedOutput();
-        private int maxUniqueLength = DEFAULT_MAX_UNIQUE_LENGTH;
-        private int backlog = DEFAULT_BACKLOG;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-        private Duration incompleteFrameTimeout = DEFAULT_INCOMPLETE_FRAME_TIMEOUT;
+        private long maxPacketSize = ServerDefaults.MAX_PACKET_SIZE;
+        private int maxAdminLineLength = ServerDefaults.MAX_ADMIN_LINE_LENGTH;
+        private long maxQueuedOutput = ServerDefaults.MAX_QUEUED_OUTPUT;
+        private int maxUniqueLength = ServerDefaults.MAX_UNIQUE_LENGTH;
+        private int backlog = ServerDefaults.BACKLOG;
+        private int maxConnections = ServerDefaults.MAX_CONNECTIONS;
+        private Duration incompleteFrameTimeout = ServerDefaults.INCOMPLETE_FRAME_TIMEOUT;
         private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
         private ExceptionForwarding exceptionForwarding = ExceptionForwarding.ALL_CLIENTS;
         private boolean keepalive;
-        private Duration keepaliveIdle = SocketSettings.DEFAULTS.keepaliveIdle();
-        private Duration keepaliveInterval = SocketSettings.DEFAULTS.keepaliveInterval();
-        private int keepaliveCount = SocketSettings.DEFAULTS.keepaliveCount();
+        private Duration keepaliveIdle = ServerDefaults.KEEPALIVE_IDLE;
+        private Duration keepaliveInterval = ServerDefaults.KEEPALIVE_INTERVAL;
+        private int keepaliveCount = ServerDefaults.KEEPALIVE_COUNT;
         private String handlePrefix;
         private String serverId;
         private SSLContext sslContext;
-        private Duration tlsHandshakeTimeout = TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration tlsHandshakeTimeout = ServerDefaults.TLS_HANDSHAKE_TIMEOUT;
         private Acl acl;
         private String statsdHost;
         private int statsdPort = StatsdReporter.DEFAULT_PORT;
         private String statsdPrefix;
         private boolean adminShutdown;
         private QueueStoreConfig queueStore;
-
-        /** Default of {@link #maxConnections(int)}. */
-        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-        /** Default of {@link #incompleteFrameTimeout(Duration)}. */
-        public static final Duration DEFAULT_INCOMPLETE_FRAME_TIMEOUT = Duration.ofSeconds(60);
-        // The defaults geard's --help shows, named here so that they are written once.
-        /** Default of {@link #port(int)}: Gearman's port. */
-        public static final int DEFAULT_PORT = 4730;
-        /** Default of {@link #backlog(int)}. */
-        public static final int DEFAULT_BACKLOG = 1024;
-        /** Default of {@link #maxUniqueLength(int)}, as gearmand's. */
-        public static final int DEFAULT_MAX_UNIQUE_LENGTH = 64;
-        /** Default of {@link #maxPacketSize(long)}: 64 MiB. */
-        public static final long DEFAULT_MAX_PACKET_SIZE = ConnectionLimits.DEFAULTS.maxPacketSize();
-        /** Default of {@link #maxAdminLineLength(int)}: 8 KiB. */
-        public static final int DEFAULT_MAX_ADMIN_LINE_LENGTH = ConnectionLimits.DEFAULTS.maxLineLength();
-        /** Default of {@link #maxQueuedOutput(long)}: 256 MiB. */
-        public static final long DEFAULT_MAX_QUEUED_OUTPUT = ConnectionLimits.DEFAULTS.maxQueuedOutput();
-        /** Default of {@link #keepaliveIdle(Duration)}, gear's. */
-        public static final Duration DEFAULT_KEEPALIVE_IDLE = SocketSettings.DEFAULTS.keepaliveIdle();
-        /** Default of {@link #keepaliveInterval(Duration)}, gear's. */
-        public static final Duration DEFAULT_KEEPALIVE_INTERVAL = SocketSettings.DEFAULTS.keepaliveInterval();
-        /** Default of {@link #keepaliveCount(int)}, gear's. */
-        public static final int DEFAULT_KEEPALIVE_COUNT = SocketSettings.DEFAULTS.keepaliveCount();
-        /** Default of {@link #tlsHandshakeTimeout(Duration)}. */
-        public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT;
 
         private Builder() {
         }

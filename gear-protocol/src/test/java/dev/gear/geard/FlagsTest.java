@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gear.server.Server;
+import dev.gear.server.ServerDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,15 +15,15 @@ class FlagsTest {
     void aNewFlagIsOneRow() {
         List<Flag> table = new ArrayList<>(Flags.TABLE);
         List<String> seen = new ArrayList<>();
-        table.add(Flag.value(List.of("--libsqlite3-db"), "FILE", "the SQLite queue file",
+        table.add(Flag.value(List.of("--example-store"), "FILE", "an example store file",
                 (line, name, value) -> seen.add(name + "=" + value)));
 
-        assertThat(Flags.usage(table)).contains("[--libsqlite3-db FILE]");
-        assertThat(Flags.options(table)).contains("  --libsqlite3-db FILE  the SQLite queue file\n");
-        Flags.parse(table, new String[] {"-d", "--libsqlite3-db", "/var/lib/q.db", "--libsqlite3-db=/tmp/o.db"});
-        assertThat(seen).containsExactly("--libsqlite3-db=/var/lib/q.db", "--libsqlite3-db=/tmp/o.db");
-        assertThatThrownBy(() -> Flags.parse(table, new String[] {"--libsqlite3-db"}))
-                .hasMessage("argument --libsqlite3-db: expected one argument");
+        assertThat(Flags.usage(table)).contains("[--example-store FILE]");
+        assertThat(Flags.options(table)).contains("  --example-store FILE  an example store file\n");
+        Flags.parse(table, new String[] {"-d", "--example-store", "/var/lib/q.db", "--example-store=/tmp/o.db"});
+        assertThat(seen).containsExactly("--example-store=/var/lib/q.db", "--example-store=/tmp/o.db");
+        assertThatThrownBy(() -> Flags.parse(table, new String[] {"--example-store"}))
+                .hasMessage("argument --example-store: expected one argument");
     }
 
     @Test
@@ -37,13 +38,13 @@ class FlagsTest {
     void theHelpShowsTheServersDefaultsFromItsConstants() {
         String help = Flags.HELP.replaceAll("\\s+", " ");
         assertThat(help)
-                .contains("port to listen on (default " + Server.Builder.DEFAULT_PORT + ";")
-                .contains("keepalive probe (default " + Server.Builder.DEFAULT_KEEPALIVE_IDLE.toSeconds() + ")")
-                .contains("between keepalive probes (default " + Server.Builder.DEFAULT_KEEPALIVE_INTERVAL.toSeconds()
+                .contains("port to listen on (default " + ServerDefaults.PORT + ";")
+                .contains("keepalive probe (default " + ServerDefaults.KEEPALIVE_IDLE.toSeconds() + ")")
+                .contains("between keepalive probes (default " + ServerDefaults.KEEPALIVE_INTERVAL.toSeconds()
                         + ")")
-                .contains("is dropped (default " + Server.Builder.DEFAULT_KEEPALIVE_COUNT + ")")
-                .contains("longest unique id accepted (default " + Server.Builder.DEFAULT_MAX_UNIQUE_LENGTH + ",")
-                .contains("listen backlog, as gearmand's (default " + Server.Builder.DEFAULT_BACKLOG + ")");
+                .contains("is dropped (default " + ServerDefaults.KEEPALIVE_COUNT + ")")
+                .contains("longest unique id accepted (default " + ServerDefaults.MAX_UNIQUE_LENGTH + ",")
+                .contains("listen backlog, as gearmand's (default " + ServerDefaults.BACKLOG + ")");
     }
 
     @Test

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gear.Packet;
 import dev.gear.PacketType;
-import dev.gear.server.RawClient;
-import dev.gear.server.Server;
 import dev.gear.internal.transport.ConnectionLimits;
 import dev.gear.internal.transport.TlsSettings;
+import dev.gear.server.RawClient;
+import dev.gear.server.Server;
+import dev.gear.server.ServerDefaults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +16,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,11 +60,11 @@ class GeardTest {
         run("--help");
         String help = out().replaceAll("\\s+", " ");
         assertThat(help)
-                .contains("(default " + Server.Builder.DEFAULT_MAX_CONNECTIONS + "; 0: no limit)")
+                .contains("(default " + ServerDefaults.MAX_CONNECTIONS + "; 0: no limit)")
                 .contains("the connection is closed (default " + (ConnectionLimits.DEFAULTS.maxPacketSize() >> 20) + "M)")
                 .contains("admin text line accepted (default " + (ConnectionLimits.DEFAULTS.maxLineLength() >> 10) + "K;")
                 .contains("slow reader (default " + (ConnectionLimits.DEFAULTS.maxQueuedOutput() >> 20) + "M;")
-                .contains("(default " + Server.Builder.DEFAULT_INCOMPLETE_FRAME_TIMEOUT.toSeconds() + "s; 0: no limit)")
+                .contains("(default " + ServerDefaults.INCOMPLETE_FRAME_TIMEOUT.toSeconds() + "s; 0: no limit)")
                 .contains("(default " + TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds() + "s; needs the three");
     }
 

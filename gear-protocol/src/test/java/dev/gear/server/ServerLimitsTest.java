@@ -59,8 +59,8 @@ class ServerLimitsTest {
 
     @Test
     void defaultsAreDocumented() {
-        assertThat(Server.Builder.DEFAULT_MAX_CONNECTIONS).isEqualTo(10_000);
-        assertThat(Server.Builder.DEFAULT_INCOMPLETE_FRAME_TIMEOUT).isEqualTo(Duration.ofSeconds(60));
+        assertThat(ServerDefaults.MAX_CONNECTIONS).isEqualTo(10_000);
+        assertThat(ServerDefaults.INCOMPLETE_FRAME_TIMEOUT).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test

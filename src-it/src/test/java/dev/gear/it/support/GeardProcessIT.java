@@ -40,7 +40,7 @@ class GeardProcessIT {
 
     @Test
     void theShutdownAdminCommandEndsTheProcessWithStatusZero() throws Exception {
-        GeardProcess geard = GeardProcess.start();
+        GeardProcess geard = GeardProcess.start("--allow-admin-shutdown");
         try (RawConnection admin = RawConnection.open(geard)) {
             assertThat(admin.adminLine("shutdown")).isEqualTo("OK");
             admin.assertClosedByPeer(Duration.ofSeconds(10));
