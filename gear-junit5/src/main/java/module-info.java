@@ -13,6 +13,12 @@ module dev.gear.junit5 {
     requires transitive org.assertj.core;
     requires org.junit.platform.commons;
     requires org.opentest4j;
+    requires org.slf4j;
+    // The whole-run server's listener; without the launcher it is never loaded.
+    requires static org.junit.platform.launcher;
+
+    provides org.junit.platform.launcher.TestExecutionListener
+            with dev.gear.junit5.internal.GlobalServerListener;
 
     exports dev.gear.junit5;
 }

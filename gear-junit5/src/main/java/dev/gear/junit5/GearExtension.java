@@ -1,5 +1,6 @@
 package dev.gear.junit5;
 
+import dev.gear.junit5.internal.GlobalServerInjection;
 import dev.gear.junit5.internal.JournalAttachment;
 import dev.gear.junit5.internal.ParameterInjection;
 import dev.gear.junit5.internal.ServerScope;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *   <li>starts the servers of static {@code @GearmanServer} fields before all tests of a class,
  *       and of instance fields before each test, and of {@code @GearmanServer} parameters when
  *       resolving them;</li>
+ *   <li>sets {@link GlobalGearmanServer} fields and parameters to the server of the whole test run;</li>
  *   <li>injects {@code Client} and {@code Worker} parameters connected to the one server in
  *       scope ({@link CanDo} and {@link ClientCert} shape them), and the server itself;</li>
  *   <li>on a failing test or lifecycle method, attaches the journals of the servers in scope to
@@ -37,6 +39,7 @@ public final class GearExtension implements BeforeAllCallback, BeforeEachCallbac
     private final ServerScope scope = new ServerScope();
     private final ParameterInjection parameters = new ParameterInjection(scope);
     private final JournalAttachment journals = new JournalAttachment(scope);
+    private final GlobalServerInjection global = new GlobalServerInjection();
 
     /** Created by JUnit. */
     public GearExtension() {
@@ -44,21 +47,26 @@ public final class GearExtension implements BeforeAllCallback, BeforeEachCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        global.injectStaticFields(context);
         scope.startStaticFields(context);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        global.injectInstanceFields(context);
         scope.startInstanceFields(context);
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameters.supports(parameterContext);
+        return global.supports(parameterContext) || parameters.supports(parameterContext);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        if (global.supports(parameterContext)) {
+            return global.resolve(parameterContext);
+        }
         return parameters.resolve(parameterContext, extensionContext);
     }
 
