@@ -14,11 +14,10 @@ module dev.gear.junit5 {
     requires org.junit.platform.commons;
     requires org.opentest4j;
     requires org.slf4j;
-    // The whole-run server's listener; without the launcher it is never loaded.
+    // The whole-run server's listener (compiled against the launcher, loaded only with it). It is
+    // registered in META-INF/services for the class path, where build tools run tests, and not
+    // with 'provides': that would make the launcher a hard requirement on the module path.
     requires static org.junit.platform.launcher;
-
-    provides org.junit.platform.launcher.TestExecutionListener
-            with dev.gear.junit5.internal.GlobalServerListener;
 
     exports dev.gear.junit5;
 }

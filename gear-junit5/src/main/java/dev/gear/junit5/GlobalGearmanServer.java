@@ -29,6 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@value #PORT_PROPERTY} before any test class loads, so application configuration built from
  * them (a Spring context cached across test classes, a static initializer) sees it.
  *
+ * <p>The listener is registered in {@code META-INF/services}, which the launcher reads when tests run on
+ * the class path (Maven Surefire's and Gradle's default); tests on the module path have no
+ * whole-run server.
+ *
  * <p>Classes running in parallel share it: give each test its own function names, or serialize
  * them with {@code @ResourceLock("gear.server.global")}.
  *

@@ -5,35 +5,28 @@ import dev.gear.GearmanException;
 import dev.gear.GearmanTimeoutException;
 import dev.gear.SslContexts;
 import dev.gear.internal.server.AclPermissions;
-import dev.gear.internal.server.QueueRecovery;
 import dev.gear.internal.server.PermissionPolicy;
-import dev.gear.internal.server.StatsdReporter;
-import dev.gear.internal.transport.NioConnection;
-import dev.gear.internal.transport.TlsSettings;
-import java.nio.file.Path;
-import java.util.Optional;
-import javax.net.ssl.SSLContext;
+import dev.gear.internal.server.QueueRecovery;
 import dev.gear.internal.server.ServerAccess;
 import dev.gear.internal.server.ServerConfig;
-import dev.gear.internal.server.ServerControl;
 import dev.gear.internal.server.ServerCore;
 import dev.gear.internal.server.ServerVersion;
-import dev.gear.internal.transport.ConnectionLimits;
+import dev.gear.internal.server.StatsdReporter;
 import dev.gear.internal.transport.EventLoop;
 import dev.gear.internal.transport.Listener;
-import dev.gear.internal.transport.SocketSettings;
-import java.io.IOException;
-import java.net.InetAddress;
+import dev.gear.internal.transport.NioConnection;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,28 +131,11 @@ public final class Server implements AutoCloseable {
             }
             terminated.whenComplete((v, e) -> core.closeStore());
         }
-        SocketSettings settings = options.socketSettings();
-        ConnectionLimits limits = options.connectionLimits();
-        TlsSettings tls = options.tlsSettings();
-        int port = options.port();
-        List<String> hosts = options.listenAddresses().isEmpty() ? List.of("") : options.listenAddresses();
-        for (String host : hosts) {
-            String shown = (host.isEmpty() ? "*" : host) + ":" + port;
-            try {
-                InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port)
-                        : new InetSocketAddress(InetAddress.getByName(host), port);
-                Listener listener = l.listen(address, options.backlog(), settings, limits, tls, core);
-                listeners.add(listener);
-                // With port 0, every further address binds the port the first one got.
-                port = listener.address().getPort();
-                LOG.debug("Gearman server listening on {}", listener.address());
-            } catch (UnknownHostException e) {
-                abortStart();
-                throw new ConnectionException("cannot listen on " + shown + ": unknown host " + host, e);
-            } catch (IOException | RuntimeException e) {
-                abortStart();
-                throw new ConnectionException("cannot listen on " + shown + ": " + e.getMessage(), e);
-            }
+        try {
+            listeners.addAll(ServerLoopControl.bind(l, options, core));
+        } catch (ConnectionException e) {
+            abortStart();
+            throw e;
         }
         return this;
     }
@@ -326,6 +302,7 @@ public final class Server implements AutoCloseable {
         private String statsdPrefix;
         private boolean adminShutdown;
         private QueueStoreConfig queueStore;
+        private boolean acceptThread = true;
 
         private Builder() {
         }
@@ -569,6 +546,16 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether connections are accepted on a thread of their own (default) or by the event loop.
+         * Its own thread drains the kernel's accept queue during connection storms; see
+         * {@code docs/performance.md}.
+         */
+        public Builder acceptThread(boolean own) {
+            this.acceptThread = own;
+            return this;
+        }
+
         /** A server with these options, not started yet; later changes to this builder do not reach it. */
         public Server build() {
             return new Server(options());
@@ -580,7 +567,7 @@ public final class Server implements AutoCloseable {
                     maxUniqueLength, backlog, maxConnections, incompleteFrameTimeout, workerLossPolicy,
                     exceptionForwarding, keepalive, keepaliveIdle, keepaliveInterval, keepaliveCount, handlePrefix,
                     serverId, sslContext, tlsHandshakeTimeout, acl, statsdHost, statsdPort, statsdPrefix,
-                    adminShutdown, queueStore);
+                    adminShutdown, queueStore, acceptThread);
         }
 
         private static Duration positiveSeconds(Duration d, String what) {

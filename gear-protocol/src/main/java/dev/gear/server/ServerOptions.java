@@ -41,13 +41,14 @@ import javax.net.ssl.SSLContext;
  * @param statsdPrefix           the statsd metric prefix, or {@code null}
  * @param adminShutdown          whether the {@code shutdown} admin command may stop the server
  * @param queueStore             where background jobs are kept across restarts, or {@code null} for memory only
+ * @param acceptThread           whether connections are accepted on a thread of their own
  */
 public record ServerOptions(int port, List<String> listenAddresses, long maxPacketSize, int maxAdminLineLength,
         long maxQueuedOutput, int maxUniqueLength, int backlog, int maxConnections, Duration incompleteFrameTimeout,
         WorkerLossPolicy workerLossPolicy, ExceptionForwarding exceptionForwarding, boolean keepalive,
         Duration keepaliveIdle, Duration keepaliveInterval, int keepaliveCount, String handlePrefix, String serverId,
         SSLContext sslContext, Duration tlsHandshakeTimeout, Acl acl, String statsdHost, int statsdPort,
-        String statsdPrefix, boolean adminShutdown, QueueStoreConfig queueStore) {
+        String statsdPrefix, boolean adminShutdown, QueueStoreConfig queueStore, boolean acceptThread) {
 
     /** Copies the address list; the builder has checked every value. */
     public ServerOptions {

@@ -178,20 +178,34 @@ public final class EventLoop implements AutoCloseable {
      */
     public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
             TlsSettings tls, Acceptor acceptor) throws IOException {
+        return listen(address, backlog, settings, limits, tls, acceptor, false);
+    }
+
+    /**
+     * Like {@link #listen(InetSocketAddress, int, SocketSettings, ConnectionLimits, TlsSettings, Acceptor)};
+     * with {@code acceptThread}, connections are accepted on a thread of the listener's own
+     * ({@link AcceptThread}) and handed to this loop, instead of by this loop's selector.
+     */
+    public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
+            TlsSettings tls, Acceptor acceptor, boolean acceptThread) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, backlog);
-            channel.configureBlocking(false);
+            channel.configureBlocking(acceptThread); // a blocking accept on its own thread, else selected
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         Listener listener = new Listener(this, channel);
         submit(() -> {
-            SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT,
-                    new ListenerKey(this, listener, settings, limits, tls, acceptor));
-            listener.register(key);
+            ListenerKey target = new ListenerKey(this, listener, settings, limits, tls, acceptor);
+            if (acceptThread) {
+                listener.acceptOn(new AcceptThread(this, channel, target, settings,
+                        thread.getName() + "-accept-" + listener.address().getPort()));
+            } else {
+                listener.register(channel.register(selector, SelectionKey.OP_ACCEPT, target));
+            }
             listeners.add(listener);
             long timeout = limits.incompleteFrameTimeoutNanos();
             if (timeout > 0) {

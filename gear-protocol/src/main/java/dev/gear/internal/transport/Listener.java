@@ -16,6 +16,8 @@ public final class Listener {
     private final InetSocketAddress address;
     private volatile SelectionKey key;
     private volatile boolean paused;
+    /** Accepts on its own thread when set (see {@link AcceptThread}); else the loop selects for accepts. */
+    private volatile AcceptThread acceptThread;
 
     Listener(EventLoop loop, ServerSocketChannel channel) throws IOException {
         this.loop = loop;
@@ -25,6 +27,12 @@ public final class Listener {
 
     void register(SelectionKey key) {
         this.key = key;
+    }
+
+    void acceptOn(AcceptThread thread) {
+        this.acceptThread = thread;
+        thread.setPaused(paused);
+        thread.start();
     }
 
     ServerSocketChannel channel() {
@@ -39,6 +47,11 @@ public final class Listener {
     /** Stops or resumes accepting; connections wait in the backlog meanwhile. Any thread. */
     public void setAccepting(boolean accepting) {
         paused = !accepting;
+        AcceptThread thread = acceptThread;
+        if (thread != null) {
+            thread.setPaused(!accepting);
+            return;
+        }
         loop.execute(() -> {
             SelectionKey k = key;
             if (k != null && k.isValid()) {
@@ -91,6 +104,10 @@ public final class Listener {
     }
 
     void closeNow() {
+        AcceptThread thread = acceptThread;
+        if (thread != null) {
+            thread.stop();
+        }
         SelectionKey k = key;
         if (k != null) {
             k.cancel();
@@ -99,6 +116,9 @@ public final class Listener {
             channel.close();
         } catch (IOException e) {
             LOG.debug("closing listener {}: {}", address, e.toString());
+        }
+        if (thread != null) {
+            thread.awaitExit(); // the port is free only once its blocked accept has returned
         }
     }
 }

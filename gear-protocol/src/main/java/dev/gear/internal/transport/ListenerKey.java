@@ -55,24 +55,38 @@ final class ListenerKey implements ReadyKey {
             if (channel == null) {
                 return;
             }
-            int max = limits.maxConnections();
-            if (max > 0 && loop.connectionCount() >= max) {
-                refuse(channel, max);
-                continue;
-            }
             try {
                 channel.configureBlocking(false);
                 settings.applyTo(channel);
-                NioConnection connection = new NioConnection(loop, channel, null, limits.newDecoder(),
-                        limits.maxQueuedOutput(), tls, false, null);
-                connection.setIncompleteFrameTimeout(limits.incompleteFrameTimeoutNanos());
-                loop.register(channel, connection);
-                connection.setHandler(acceptor.accept(connection));
-                connection.start();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not set up an accepted connection: {}", e.toString());
                 EventLoop.closeQuietly(channel);
+                continue;
             }
+            serve(channel);
+        }
+    }
+
+    /**
+     * An accepted, non-blocking channel with its socket options set: refused when the connection
+     * limit is reached, else registered and handed to the {@link Acceptor}. Loop thread.
+     */
+    void serve(SocketChannel channel) {
+        int max = limits.maxConnections();
+        if (max > 0 && loop.connectionCount() >= max) {
+            refuse(channel, max);
+            return;
+        }
+        try {
+            NioConnection connection = new NioConnection(loop, channel, null, limits.newDecoder(),
+                    limits.maxQueuedOutput(), tls, false, null);
+            connection.setIncompleteFrameTimeout(limits.incompleteFrameTimeoutNanos());
+            loop.register(channel, connection);
+            connection.setHandler(acceptor.accept(connection));
+            connection.start();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not set up an accepted connection: {}", e.toString());
+            EventLoop.closeQuietly(channel);
         }
     }
 
