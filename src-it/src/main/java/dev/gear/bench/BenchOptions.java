@@ -13,9 +13,9 @@ import java.util.Locale;
 record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, int slices, RoundTripShape roundTrip, int loops,
         boolean distinctUniques, int connections, Duration drainLimit, String driver, boolean quick, Path gearmand,
         List<String> gearmandArgs, Path geardJar, List<String> geardJvmOptions, List<String> servers,
-        List<String> scenarios, List<String> libraryWorkers) {
+        List<String> scenarios, List<String> libraryWorkers, int repeat) {
 
-    static final List<String> ALL_SCENARIOS = List.of("rt", "floor", "rt4k", "rt1m", "fanin", "tls", "bg200k", "bg1m",
+    static final List<String> ALL_SCENARIOS = List.of("rt", "floor", "rt4k", "rt1m", "fanin", "faninjob", "tls", "bg200k", "bg1m",
             "start");
     /** --quick: the same scenarios with fewer jobs and shorter phases (about a minute). */
     static final List<String> QUICK_SCENARIOS = List.of("rt", "floor", "rt4k", "bg200k", "start");
@@ -44,6 +44,8 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
             "                      geard JVM has compiled its hot path (default 10s; --quick 5s)",
             "  --warmup=DUR        warm-up per scenario and server (default 3s)",
             "  --duration=DUR      measured time per scenario and server (default 6s)",
+            "  --repeat=N          run every scenario N times (default 1) and print the median and min-max of",
+            "                      each ratio, so a run's spread shows",
             "  --slices=N          the measured time is split into N slices alternating between servers (default 3)",
             "  --clients=N --in-flight=K --workers=W --payload=BYTES",
             "                      the round trip 'rt' (default 4 x 16, 4 workers, 64 B)",
@@ -79,6 +81,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
         List<String> servers = List.of("geard", "gearmand");
         List<String> scenarios = quick ? QUICK_SCENARIOS : ALL_SCENARIOS;
         List<String> libraryWorkers = List.of("shared", "getjob");
+        int repeat = 1;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 continue;
@@ -114,6 +117,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
                 case "servers" -> servers = list(name, value, ALL_SERVERS);
                 case "scenarios" -> scenarios = list(name, value, ALL_SCENARIOS);
                 case "lib-workers" -> libraryWorkers = list(name, value, LIBRARY_WORKERS);
+                case "repeat" -> repeat = positive(name, value);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -125,7 +129,7 @@ record BenchOptions(Duration serverWarmup, Duration warmup, Duration duration, i
         List<String> ordered = ALL_SCENARIOS.stream().filter(scenarios::contains).toList();
         return new BenchOptions(serverWarmup, warmup, duration, slices, new RoundTripShape(clients, inFlight, workers, payload),
                 loops, distinct, connections, drainLimit, driver, quick, gearmand, gearmandArgs, geardJar, geardJvm,
-                selected, ordered, LIBRARY_WORKERS.stream().filter(libraryWorkers::contains).toList());
+                selected, ordered, LIBRARY_WORKERS.stream().filter(libraryWorkers::contains).toList(), repeat);
     }
 
     boolean raw() {

@@ -80,21 +80,41 @@ public final class Benchmark {
             System.out.println();
             warmUpServers(targets, options);
 
+            List<Map<Scenario, Map<String, List<Row>>>> repeats = new ArrayList<>();
             Map<Scenario, Map<String, List<Row>>> results = new LinkedHashMap<>();
             long errors = 0;
-            for (Scenario scenario : scenarios) {
-                Map<String, List<Row>> byServer = runOnAll(scenario, targets, options);
-                for (List<Row> rows : byServer.values()) {
-                    errors += rows.stream().mapToLong(Row::errors).sum();
+            List<String> names = targets.stream().map(Target::name).toList();
+            for (int repeat = 1; repeat <= options.repeat(); repeat++) {
+                results = new LinkedHashMap<>();
+                for (Scenario scenario : scenarios) {
+                    Map<String, List<Row>> byServer = runOnAll(scenario, targets, options);
+                    for (List<Row> rows : byServer.values()) {
+                        errors += rows.stream().mapToLong(Row::errors).sum();
+                    }
+                    results.put(scenario, byServer);
                 }
-                results.put(scenario, byServer);
+                repeats.add(results);
+                if (options.repeat() > 1 && repeat < options.repeat()) {
+                    System.out.println("### repeat " + repeat + " of " + options.repeat());
+                    System.out.println();
+                    ResultTable.print(System.out, results, names);
+                    System.out.println();
+                }
+            }
+            if (options.repeat() > 1) {
+                System.out.println("### repeat " + options.repeat() + " of " + options.repeat());
+                System.out.println();
             }
             StartToReady.Result start = null;
             if (options.scenarios().contains("start")) {
                 start = StartToReady.measure(options.quick() ? 20 : 50, options.quick() ? 50 : 200);
             }
-            ResultTable.print(System.out, results, targets.stream().map(Target::name).toList());
+            ResultTable.print(System.out, results, names);
             System.out.println();
+            if (options.repeat() > 1) {
+                RepeatSummary.print(System.out, repeats, names);
+                System.out.println();
+            }
             if (start != null) {
                 System.out.printf(Locale.ROOT, "start: embedded test server start-to-ready (ECHO answered), plain: "
                         + "median %.2f ms, p90 %.2f ms over %d starts (the JVM's first: %.1f ms)%n",

@@ -22,6 +22,12 @@ final class Scenarios {
                         4096), false);
                 case "rt1m" -> roundTrip(out, options, id, new RoundTripShape(2, 2, 2, 1 << 20), false);
                 case "fanin" -> out.add(new FanInScenario(options.connections()));
+                case "faninjob" -> {
+                    out.add(new FanInJobScenario(options.connections(), 128, rt.workers()));
+                    if (options.library()) {
+                        out.add(new LibraryFanInScenario(options.quick() ? 500 : 2_000, 32, rt.workers()));
+                    }
+                }
                 case "bg200k" -> out.add(new BackgroundScenario(id, 200_000, 4, rt.workers(), rt.payloadBytes(),
                         options.drainLimit(), false));
                 case "bg1m" -> out.add(new BackgroundScenario(id, 1_000_000, 4, rt.workers(), rt.payloadBytes(),
