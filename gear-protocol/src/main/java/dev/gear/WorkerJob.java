@@ -32,6 +32,11 @@ public final class WorkerJob {
         return job.nameString();
     }
 
+    /** The function name as the server sent it (gear's {@code binary_name}). A fresh copy. */
+    public byte[] binaryName() {
+        return job.name();
+    }
+
     public byte[] arguments() {
         return job.arguments(); // a fresh copy
     }
@@ -54,12 +59,22 @@ public final class WorkerJob {
         return new Connection(job.server());
     }
 
+    /** WORK_DATA with an empty payload (gear's {@code sendWorkData()} default). */
+    public void sendWorkData() {
+        sendWorkData(EMPTY);
+    }
+
     public void sendWorkData(byte[] data) {
         job.send(PacketType.WORK_DATA, bytes(data));
     }
 
     public void sendWorkData(String data) {
         sendWorkData(utf8(data));
+    }
+
+    /** WORK_WARNING with an empty payload (gear's {@code sendWorkWarning()} default). */
+    public void sendWorkWarning() {
+        sendWorkWarning(EMPTY);
     }
 
     public void sendWorkWarning(byte[] data) {
@@ -91,6 +106,11 @@ public final class WorkerJob {
     /** WORK_FAIL: the job ended in failure. */
     public void sendWorkFail() {
         job.send(PacketType.WORK_FAIL);
+    }
+
+    /** WORK_EXCEPTION with an empty payload (gear's {@code sendWorkException()} default). */
+    public void sendWorkException() {
+        sendWorkException(EMPTY);
     }
 
     /**

@@ -26,13 +26,13 @@ public final class AssignedJob {
     private final int uniqueStart;
     private final int uniqueEnd;
     private final int argumentsStart;
-    private final ServerConnection server;
+    private final ServerLink<?> server;
     private final NioConnection socket;
     /** A WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION was sent (or tried): the job is over for us. */
     private volatile boolean ended;
 
     private AssignedJob(byte[] body, int handleEnd, int nameStart, int nameEnd, int uniqueStart, int uniqueEnd,
-            int argumentsStart, ServerConnection server, NioConnection socket) {
+            int argumentsStart, ServerLink<?> server, NioConnection socket) {
         this.body = body;
         this.handleEnd = handleEnd;
         this.nameStart = nameStart;
@@ -48,7 +48,7 @@ public final class AssignedJob {
      * From JOB_ASSIGN (handle, name, arguments), JOB_ASSIGN_UNIQ (handle, name, unique, arguments)
      * or JOB_ASSIGN_ALL (the arguments are its last field). The decoder checked the separators.
      */
-    static AssignedJob from(Packet packet, ServerConnection server, NioConnection socket) {
+    static AssignedJob from(Packet packet, ServerLink<?> server, NioConnection socket) {
         byte[] body = PacketAccess.body(packet); // owned by the packet, which is not kept: never modified
         int handleEnd = nul(body, 0);
         int nameStart = handleEnd + 1;
@@ -114,7 +114,7 @@ public final class AssignedJob {
         return new String(body, argumentsStart, body.length - argumentsStart, StandardCharsets.UTF_8);
     }
 
-    public ServerConnection server() {
+    public ServerLink<?> server() {
         return server;
     }
 

@@ -26,18 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured server ({@code addServer}) across all its sockets: connects, reconnects with
- * exponential backoff, and correlates replies with requests.
+ * The link of a client or worker to one configured server ({@code addServer}) across all its
+ * sockets: connects, reconnects with exponential backoff, and correlates replies with requests.
+ * {@code S} is what the role (client or worker) keeps per open connection.
  *
  * <p>Correlation is by construction: every request that expects an answer is put in the FIFO on
  * the I/O thread right before its packet is queued for writing, and the server answers one
  * connection's requests in order. Admin text commands have their own FIFO, since their replies are
  * text lines. Everything not marked otherwise runs on the I/O thread.
  */
-public final class ServerConnection implements ConnectionHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+public final class ServerLink<S> implements ConnectionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerLink.class);
 
-    private final ServerPool pool;
+    private final ServerPool<S> pool;
     private final String host;
     private final int port;
     private final Connector connector;
@@ -49,14 +50,14 @@ public final class ServerConnection implements ConnectionHandler {
     private Duration nextBackoff;
     private Cancellable reconnectTimer;
     private boolean shutDown;
-    /** Role-specific state (the worker's grab state); I/O thread only. */
-    private Object roleState;
+    /** What the role keeps for the open connection (made at each connect, dropped at its end); I/O thread only. */
+    private S roleState;
     /** The one timer that checks the deadlines of {@link #pending}, and when it fires; I/O thread. */
     private Cancellable deadlineTimer;
     private long deadlineTimerAt;
     private static final long DEADLINE_GRANULARITY_NANOS = 1_000_000;
 
-    ServerConnection(ServerPool pool, String host, int port, Connector connector) {
+    ServerLink(ServerPool<S> pool, String host, int port, Connector connector) {
         this.pool = pool;
         this.host = host;
         this.port = port;
@@ -76,7 +77,7 @@ public final class ServerConnection implements ConnectionHandler {
         return pool.loop();
     }
 
-    public ServerPool pool() {
+    public ServerPool<S> pool() {
         return pool;
     }
 
@@ -105,12 +106,10 @@ public final class ServerConnection implements ConnectionHandler {
         return current;
     }
 
-    public Object roleState() {
+    /** The role's state for the open connection; null while none is open. I/O thread. */
+    public S roleState() {
+        assert loop().inLoop();
         return roleState;
-    }
-
-    public void setRoleState(Object state) {
-        this.roleState = state;
     }
 
     // ---- connecting ------------------------------------------------------------------------
@@ -164,6 +163,7 @@ public final class ServerConnection implements ConnectionHandler {
         // Counted as connected first, so the role's greeting (SET_CLIENT_ID, CAN_DO, and a grab for
         // a getJob() that was already waiting) sees this connection among the connected ones.
         // Threads woken by connectionUp hand their work to this loop, so it queues after the greeting.
+        roleState = pool.role().newConnectionState();
         pool.connectionUp(this);
         pool.role().onConnected(this);
     }
@@ -192,7 +192,9 @@ public final class ServerConnection implements ConnectionHandler {
             a.result.completeExceptionally(lost);
         }
         pool.connectionDown(this);
-        safely(() -> pool.role().onDisconnected(this, reason));
+        S state = roleState;
+        roleState = null;
+        safely(() -> pool.role().onDisconnected(this, state, reason));
         scheduleReconnect();
     }
 
@@ -207,6 +209,19 @@ public final class ServerConnection implements ConnectionHandler {
         if (c != null) {
             // Results the caller already sent (sendWorkComplete just before close) must not be lost.
             c.closeAfterFlush(reason);
+        }
+    }
+
+    /**
+     * Closes the open socket now (queued output is discarded) and reconnects after the backoff, as
+     * for any lost connection: pending requests fail, the role hears of it. For a server that
+     * stopped answering. I/O thread.
+     */
+    void drop(String reason) {
+        assert loop().inLoop();
+        NioConnection c = current;
+        if (c != null) {
+            c.close(reason);
         }
     }
 
