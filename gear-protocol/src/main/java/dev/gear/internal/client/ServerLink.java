@@ -479,6 +479,12 @@ public final class ServerLink<S> implements ConnectionHandler {
         }
     }
 
+    /** Text is an admin reply, so it is expected only while an admin request waits for one. */
+    @Override
+    public boolean acceptsText(NioConnection connection) {
+        return !admin.isEmpty();
+    }
+
     @Override
     public void onDecodeError(NioConnection connection, DecodeError error) {
         // A skipped reply would shift every later answer onto the wrong request: start over.
