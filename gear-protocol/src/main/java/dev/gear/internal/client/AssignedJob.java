@@ -4,6 +4,7 @@ import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.codec.WireBytes;
 import dev.gear.internal.transport.NioConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -67,13 +68,10 @@ public final class AssignedJob {
                 Math.min(argumentsStart, body.length), server, socket);
     }
 
+    /** Where the field starting at {@code from} ends: at its NUL, or at the end of the body. */
     private static int nul(byte[] body, int from) {
-        for (int i = from; i < body.length; i++) {
-            if (body[i] == 0) {
-                return i;
-            }
-        }
-        return body.length;
+        int at = WireBytes.indexOfNul(body, from);
+        return at < 0 ? body.length : at;
     }
 
     public byte[] handle() {

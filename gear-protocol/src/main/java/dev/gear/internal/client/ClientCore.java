@@ -174,6 +174,7 @@ public final class ClientCore implements ConnectionRole<HandleTable> {
 
     @Override
     public void onConnected(ServerLink<HandleTable> server) {
+        assert pool.loop().inLoop();
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
         for (String option : options) {
             // Reapplied without blocking anyone; the FIFO entry consumes the answer (gear has none).
@@ -197,6 +198,7 @@ public final class ClientCore implements ConnectionRole<HandleTable> {
 
     @Override
     public void onPacket(ServerLink<HandleTable> server, Packet packet) {
+        assert pool.loop().inLoop();
         PacketType type = packet.type();
         switch (type) {
             case WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE, WORK_FAIL, WORK_EXCEPTION -> {
@@ -212,7 +214,7 @@ public final class ClientCore implements ConnectionRole<HandleTable> {
         // The handle is the first field; gearmand's WORK_FAIL made from a WORK_EXCEPTION carries a
         // NUL after it. Read in place: the packet's body is not copied to find the job.
         byte[] body = PacketAccess.body(packet);
-        int handleEnd = type == PacketType.WORK_FAIL ? lengthWithoutTrailingNuls(body) : handleEnd(body);
+        int handleEnd = type == PacketType.WORK_FAIL ? WireBytes.stripTrailingNuls(body).length : handleEnd(body);
         String key = JobProgress.key(body, handleEnd);
         boolean ends = type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL
                 || type == PacketType.WORK_EXCEPTION;
@@ -267,17 +269,9 @@ public final class ClientCore implements ConnectionRole<HandleTable> {
         return nul < 0 ? body.length : nul;
     }
 
-    /** The body's length without the NULs at its end. */
-    private static int lengthWithoutTrailingNuls(byte[] body) {
-        int end = body.length;
-        while (end > 0 && body[end - 1] == 0) {
-            end--;
-        }
-        return end;
-    }
-
     @Override
     public void onDisconnected(ServerLink<HandleTable> server, HandleTable jobs, String reason) {
+        assert pool.loop().inLoop();
         if (jobs == null) {
             return;
         }

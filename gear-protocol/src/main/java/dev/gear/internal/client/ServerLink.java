@@ -9,6 +9,7 @@ import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.WireBytes;
 import dev.gear.internal.transport.Cancellable;
 import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.EventLoop;
@@ -152,6 +153,7 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     @Override
     public void onOpen(NioConnection connection) {
+        assert loop().inLoop();
         if (shutDown) {
             connection.close("shut down while connecting");
             return;
@@ -170,6 +172,7 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     @Override
     public void onClosed(NioConnection connection, String reason) {
+        assert loop().inLoop();
         if (connection != current) {
             return;
         }
@@ -235,8 +238,9 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     // ---- sending ---------------------------------------------------------------------------
 
-    /** Queues a packet that expects no answer. Dropped when not connected. */
+    /** Queues a packet that expects no answer. Dropped when not connected. I/O thread. */
     public void send(Packet packet) {
+        assert loop().inLoop();
         NioConnection c = current;
         if (c != null) {
             c.send(packet);
@@ -245,6 +249,7 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     /** Queues a request and its pending answer; fails the answer at once when not connected. */
     public void send(Packet packet, PendingReply reply) {
+        assert loop().inLoop();
         NioConnection c = current;
         if (c == null || !c.isOpen()) {
             reply.onFailure(notConnected());
@@ -395,6 +400,7 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        assert loop().inLoop();
         if (packet.magic() != Magic.RES) {
             // Only clients send \0REQ (servers refuse it with INVALID_MAGIC): taken as an answer it
             // would complete a request with something no server sent. Start over, as for bad data.
@@ -403,22 +409,10 @@ public final class ServerLink<S> implements ConnectionHandler {
             return;
         }
         switch (packet.type()) {
-            case JOB_CREATED:
-            case STATUS_RES:
-            case ECHO_RES:
-            case OPTION_RES:
-            case JOB_ASSIGN:
-            case JOB_ASSIGN_UNIQ:
-            case JOB_ASSIGN_ALL:
-            case STATUS_RES_UNIQUE:
-            case NO_JOB:
-                reply(connection, packet);
-                break;
-            case ERROR:
-                error(packet);
-                break;
-            default:
-                pool.role().onPacket(this, packet);
+            case JOB_CREATED, STATUS_RES, ECHO_RES, OPTION_RES, JOB_ASSIGN, JOB_ASSIGN_UNIQ, JOB_ASSIGN_ALL,
+                    STATUS_RES_UNIQUE, NO_JOB -> reply(connection, packet);
+            case ERROR -> error(packet);
+            default -> pool.role().onPacket(this, packet);
         }
     }
 
@@ -447,7 +441,7 @@ public final class ServerLink<S> implements ConnectionHandler {
 
     private void error(Packet packet) {
         String code = packet.fieldString(0);
-        String text = stripTrailingNuls(packet.field(1));
+        String text = new String(WireBytes.stripTrailingNuls(packet.field(1)), StandardCharsets.UTF_8);
         if ("JOB_NOT_FOUND".equals(code)) {
             // Answers a WORK_* packet, which has no pending entry (servers send it unsolicited).
             LOG.warn("{} says ERROR {}: {}", this, code, text);
@@ -490,14 +484,6 @@ public final class ServerLink<S> implements ConnectionHandler {
         // A skipped reply would shift every later answer onto the wrong request: start over.
         LOG.warn("bad data from {}: {}", this, error.message());
         connection.close("bad data from server: " + error.message());
-    }
-
-    static String stripTrailingNuls(byte[] bytes) {
-        int n = bytes.length;
-        while (n > 0 && bytes[n - 1] == 0) {
-            n--;
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 
     private void safely(Runnable action) {

@@ -259,6 +259,7 @@ public final class WorkerCore implements ConnectionRole<GrabState> {
      * no grab working for them.
      */
     private void pump() {
+        assert pool.loop().inLoop();
         while (!parked.isEmpty()) {
             AssignedJob job = parked.peek();
             if (!job.isLive()) {
@@ -390,6 +391,7 @@ public final class WorkerCore implements ConnectionRole<GrabState> {
 
     @Override
     public void onConnected(ServerLink<GrabState> server) {
+        assert pool.loop().inLoop();
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
         functionsSnapshot().forEach((name, timeout) -> announce(server, name, timeout));
         pump();
@@ -397,6 +399,7 @@ public final class WorkerCore implements ConnectionRole<GrabState> {
 
     @Override
     public void onPacket(ServerLink<GrabState> server, Packet packet) {
+        assert pool.loop().inLoop();
         if (packet.type() == PacketType.NOOP) {
             GrabState st = server.roleState();
             if (st != null && st.sleeping) {
@@ -411,6 +414,7 @@ public final class WorkerCore implements ConnectionRole<GrabState> {
 
     @Override
     public void onDisconnected(ServerLink<GrabState> server, GrabState state, String reason) {
+        assert pool.loop().inLoop();
         pump(); // drops parked jobs of this connection; grabs elsewhere if waiters lost theirs
     }
 
