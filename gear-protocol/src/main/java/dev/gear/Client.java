@@ -195,7 +195,9 @@ public class Client extends BaseClient {
      *
      * @throws GearmanErrorException       when a server refuses it (ERROR UNKNOWN_OPTION)
      * @throws GearmanTimeoutException     when a server did not answer in time
-     * @throws NoConnectedServersException when no server is connected
+     * @throws NoConnectedServersException when no server is connected; unlike gear (which returns
+     *         false and keeps the option for the next connect) the option is not kept, since only a
+     *         server's answer says whether it is accepted: call this after {@code waitForServer}
      */
     public void setOption(String name, Duration timeout) {
         Await.refuseOnIoThread(() -> "OPTION_REQ " + name); // before it is sent: a refused call does nothing
