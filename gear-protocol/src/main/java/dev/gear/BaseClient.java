@@ -1,8 +1,9 @@
 package dev.gear;
 
 import dev.gear.internal.client.Connector;
-import dev.gear.internal.client.ServerConnection;
+import dev.gear.internal.client.ServerLink;
 import dev.gear.internal.client.ServerPool;
+import dev.gear.internal.transport.EventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +20,34 @@ public abstract class BaseClient implements AutoCloseable {
     /** Gearman's registered port, used when none is given. */
     public static final int DEFAULT_PORT = 4730;
 
-    BaseClient() {
+    /** The shared I/O thread this client or worker runs on, or null for its own. */
+    private final SharedIoThread io;
+
+    BaseClient(ConnectionOptions<?> options) {
+        this.io = options.ioThread();
+    }
+
+    /** The loop to build the pool on: the shared thread's, or null for one of its own. */
+    final EventLoop sharedLoop(String who) {
+        return io == null ? null : io.loopFor(who);
+    }
+
+    /** Once the pool is built: a shared thread's {@code close()} then shuts this one down too. */
+    final void attachToIoThread() {
+        if (io != null) {
+            io.attach(this);
+        }
+    }
+
+    /** On shutdown: the shared thread (if any) forgets this one. */
+    final void detachFromIoThread() {
+        if (io != null) {
+            io.detach(this);
+        }
     }
 
     /** The servers of this client or worker, and its I/O thread. */
-    abstract ServerPool pool();
+    abstract ServerPool<?> pool();
 
     /** Adds a server on the default port 4730. */
     public void addServer(String host) {
@@ -36,7 +60,7 @@ public abstract class BaseClient implements AutoCloseable {
      * @throws ConfigurationException when this host and port were already added
      */
     public void addServer(String host, int port) {
-        ServerPool pool = pool();
+        ServerPool<?> pool = pool();
         pool.addServer(host, port, Connector.plain(pool.settings().socketSettings(), pool.settings().limits()));
     }
 
@@ -67,7 +91,7 @@ public abstract class BaseClient implements AutoCloseable {
      * @throws ConfigurationException when this host and port were already added
      */
     public void addServer(String host, int port, SSLContext context) {
-        ServerPool pool = pool();
+        ServerPool<?> pool = pool();
         pool.addServer(host, port, Connector.tls(pool.settings().socketSettings(), pool.settings().limits(),
                 Objects.requireNonNull(context, "context"), pool.settings().verifyHostname()));
     }
@@ -100,7 +124,7 @@ public abstract class BaseClient implements AutoCloseable {
     /** Every configured server, connected or not. */
     public List<Connection> getConnections() {
         List<Connection> out = new ArrayList<>();
-        for (ServerConnection s : pool().servers()) {
+        for (ServerLink<?> s : pool().servers()) {
             out.add(new Connection(s));
         }
         return out;

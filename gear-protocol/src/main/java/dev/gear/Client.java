@@ -2,8 +2,8 @@ package dev.gear;
 
 import dev.gear.internal.client.Await;
 import dev.gear.internal.client.ClientCore;
-import dev.gear.internal.client.ClientEvents;
-import dev.gear.internal.client.JobState;
+import dev.gear.internal.client.JobEvents;
+import dev.gear.internal.client.JobProgress;
 import dev.gear.internal.client.PoolSettings;
 import dev.gear.internal.client.ServerPool;
 import java.time.Duration;
@@ -35,7 +35,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>Servers.</b> {@link #addServer} connects in the background and reconnects after a drop,
  * with exponential backoff. Jobs go round-robin to the servers connected at the time; a server
- * that is down is skipped. Jobs in flight on a connection that drops end as failed (see
+ * that is down is skipped, and a submit that fails on one server moves on to the next connected
+ * one ({@link Builder#failover(boolean)}, on by default, as in gear). Jobs in flight on a connection that drops end as failed (see
  * {@link Job}), unless {@link Builder#failJobsOnDisconnect(boolean)} says otherwise.
  *
  * <p><b>Timeouts.</b> No call waits for a server forever: variants without a timeout use
@@ -44,11 +45,7 @@ import java.nio.charset.StandardCharsets;
 public class Client extends BaseClient {
     private static final byte[] EMPTY = new byte[0];
     private final ClientCore core;
-    private final ServerPool pool;
-    /** The shared I/O thread this client runs on, or null for its own. */
-    private final SharedIoThread io;
-    /** An array: iterating it allocates nothing (events fire several times per job). */
-    private final ClientListener[] listeners;
+    private final ServerPool<?> pool;
 
     /** A client with id {@code unknown} (gear's default). */
     public Client() {
@@ -62,19 +59,22 @@ public class Client extends BaseClient {
 
     /** For subclasses that override the {@code handle…} hooks: {@code super(Client.builder()...)}. */
     protected Client(Builder builder) {
-        this.listeners = builder.listeners.toArray(new ClientListener[0]);
+        super(builder);
         PoolSettings settings = builder.settings();
-        this.io = builder.ioThread();
-        this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new Events(), builder.failJobsOnDisconnect,
-                io == null ? null : io.loopFor("client " + settings.clientId()));
-        this.pool = core.pool();
-        if (io != null) {
-            io.attach(this);
+        // The hooks hear each event first, then the listeners in registration order.
+        ClientListener[] listeners = new ClientListener[builder.listeners.size() + 1];
+        listeners[0] = new Hooks();
+        for (int i = 0; i < builder.listeners.size(); i++) {
+            listeners[i + 1] = builder.listeners.get(i);
         }
+        this.core = new ClientCore("gear-client-" + settings.clientId(), settings, new JobEvents(listeners),
+                builder.failJobsOnDisconnect, builder.failover, sharedLoop("client " + settings.clientId()));
+        this.pool = core.pool();
+        attachToIoThread();
     }
 
     @Override
-    ServerPool pool() {
+    ServerPool<?> pool() {
         return pool;
     }
 
@@ -93,14 +93,28 @@ public class Client extends BaseClient {
      * Submits a job and waits for the server's JOB_CREATED. The results then arrive on the
      * {@link Job} ({@link Job#completion()}, {@link Job#waitForCompletion(Duration)}).
      *
+     * <p><b>Failover</b> ({@link Builder#failover(boolean)}, on by default, as in gear): the job
+     * goes to the next connected server in the client's rotation; when that one answers ERROR,
+     * loses its connection, or does not answer in time, the next connected server not yet tried
+     * gets it, each at most once. {@code timeout} bounds the whole submit and is shared: each
+     * attempt may take the time still left divided by the number of connected servers not yet
+     * tried (with three servers and 30 s, 10 s for the first; the last one tried gets all that is
+     * left). A server that did not answer within its share has its connection dropped before the
+     * next one is tried, so its late JOB_CREATED is never taken: a job never holds a handle from a
+     * server the client gave up on, and once a server answered JOB_CREATED no other is asked. The
+     * server that was too slow may still have created (and may run) the job: failover submits at
+     * least once, as gear does.
+     *
      * @param background whether the server should run it without reporting back
      * @param precedence HIGH, NORMAL or LOW
-     * @param timeout    how long to wait for JOB_CREATED
+     * @param timeout    how long to wait for JOB_CREATED, over all the servers tried
      * @return {@code job}, now with its handle
-     * @throws GearmanErrorException       when the server answered ERROR (code and text kept)
+     * @throws SubmitFailedException       when two or more servers were tried and each failed; it
+     *                                     names each with what it answered
+     * @throws GearmanErrorException       when the only server tried answered ERROR (code and text kept)
      * @throws NoConnectedServersException when no server is connected
-     * @throws GearmanTimeoutException     when JOB_CREATED did not come within {@code timeout}
-     * @throws ConnectionException         when the connection dropped before JOB_CREATED
+     * @throws GearmanTimeoutException     when the only server tried gave no JOB_CREATED within {@code timeout}
+     * @throws ConnectionException         when the only server tried lost its connection before JOB_CREATED
      * @throws IllegalStateException       when the job was already submitted
      */
     public Job submitJob(Job job, boolean background, Precedence precedence, Duration timeout) {
@@ -113,9 +127,10 @@ public class Client extends BaseClient {
     }
 
     /**
-     * Submits without blocking. The future completes with the job once JOB_CREATED arrived, or
-     * fails with the exceptions {@link #submitJob(Job, boolean, Precedence, Duration)} throws
-     * (an already-submitted job is thrown at once). Non-async stages run on the I/O thread.
+     * Submits without blocking, with the same failover and timeout sharing as
+     * {@link #submitJob(Job, boolean, Precedence, Duration)}. The future completes with the job
+     * once JOB_CREATED arrived, or fails with the exceptions that method throws (an
+     * already-submitted job is thrown at once). Non-async stages run on the I/O thread.
      */
     public CompletableFuture<Job> submitJobAsync(Job job, boolean background, Precedence precedence, Duration timeout) {
         Objects.requireNonNull(job, "job");
@@ -124,7 +139,7 @@ public class Client extends BaseClient {
         if (pool.isClosed()) {
             return CompletableFuture.failedFuture(new GearmanException("client is shut down"));
         }
-        JobState state = job.state();
+        JobProgress state = job.state();
         // Packet.request copies the fields into the body, so the job's own arrays are passed.
         byte[] unique = job.uniqueRef();
         Packet packet = Packet.request(precedence.submitType(background), job.nameRef(),
@@ -180,7 +195,9 @@ public class Client extends BaseClient {
      *
      * @throws GearmanErrorException       when a server refuses it (ERROR UNKNOWN_OPTION)
      * @throws GearmanTimeoutException     when a server did not answer in time
-     * @throws NoConnectedServersException when no server is connected
+     * @throws NoConnectedServersException when no server is connected; unlike gear (which returns
+     *         false and keeps the option for the next connect) the option is not kept, since only a
+     *         server's answer says whether it is accepted: call this after {@code waitForServer}
      */
     public void setOption(String name, Duration timeout) {
         Await.refuseOnIoThread(() -> "OPTION_REQ " + name); // before it is sent: a refused call does nothing
@@ -192,9 +209,7 @@ public class Client extends BaseClient {
     public void shutdown() {
         pool.close("client shut down");
         core.failQueuedSubmissions();
-        if (io != null) {
-            io.detach(this);
-        }
+        detachFromIoThread();
     }
 
 
@@ -229,78 +244,51 @@ public class Client extends BaseClient {
     protected void handleDisconnect(Job job) {
     }
 
-    /** Dispatches core events to the hooks, then the listeners. */
-    private final class Events implements ClientEvents {
+    /** The {@code handle…} hooks as the first listener of the client's one event surface. */
+    private final class Hooks implements ClientListener {
         @Override
-        public void jobCreated(Job job) {
+        public void onJobCreated(Job job) {
             handleJobCreated(job);
-            for (ClientListener l : listeners) {
-                l.onJobCreated(job);
-            }
         }
 
         @Override
-        public void workData(Job job, byte[] data) {
+        public void onWorkData(Job job, byte[] data) {
             handleWorkData(job, data);
-            for (ClientListener l : listeners) {
-                l.onWorkData(job, data);
-            }
         }
 
         @Override
-        public void workWarning(Job job, byte[] data) {
+        public void onWorkWarning(Job job, byte[] data) {
             handleWorkWarning(job, data);
-            for (ClientListener l : listeners) {
-                l.onWorkWarning(job, data);
-            }
         }
 
         @Override
-        public void workStatus(Job job) {
+        public void onWorkStatus(Job job) {
             handleWorkStatus(job);
-            for (ClientListener l : listeners) {
-                l.onWorkStatus(job);
-            }
         }
 
         @Override
-        public void workComplete(Job job) {
+        public void onWorkComplete(Job job) {
             handleWorkComplete(job);
-            for (ClientListener l : listeners) {
-                l.onWorkComplete(job);
-            }
         }
 
         @Override
-        public void workFail(Job job) {
+        public void onWorkFail(Job job) {
             handleWorkFail(job);
-            for (ClientListener l : listeners) {
-                l.onWorkFail(job);
-            }
         }
 
         @Override
-        public void workException(Job job) {
+        public void onWorkException(Job job) {
             handleWorkException(job);
-            for (ClientListener l : listeners) {
-                l.onWorkException(job);
-            }
         }
 
         @Override
-        public void statusRes(Job job) {
+        public void onStatusRes(Job job) {
             handleStatusRes(job);
-            for (ClientListener l : listeners) {
-                l.onStatusRes(job);
-            }
         }
 
         @Override
-        public void disconnect(Job job) {
+        public void onDisconnect(Job job) {
             handleDisconnect(job);
-            for (ClientListener l : listeners) {
-                l.onDisconnect(job);
-            }
         }
     }
 
@@ -308,6 +296,7 @@ public class Client extends BaseClient {
     public static final class Builder extends ConnectionOptions<Builder> {
         private final List<ClientListener> listeners = new ArrayList<>();
         private boolean failJobsOnDisconnect = true;
+        private boolean failover = true;
 
         private Builder() {
         }
@@ -325,6 +314,20 @@ public class Client extends BaseClient {
          */
         public Builder failJobsOnDisconnect(boolean fail) {
             this.failJobsOnDisconnect = fail;
+            return this;
+        }
+
+        /**
+         * Whether a submit that fails on one server moves on to the next connected one (default
+         * true, gear's behaviour). With true each connected server is tried at most once per
+         * submit, in the client's round-robin order: an ERROR answer, a lost connection or no
+         * answer within the attempt's share of the timeout moves on (a server that did not answer
+         * in time has its connection dropped, as gear does, and reconnects after the backoff); see
+         * {@link Client#submitJob(Job, boolean, Precedence, Duration)}. With false the first
+         * failure ends the submit, as before failover existed.
+         */
+        public Builder failover(boolean failover) {
+            this.failover = failover;
             return this;
         }
 

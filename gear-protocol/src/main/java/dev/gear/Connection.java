@@ -1,7 +1,7 @@
 package dev.gear;
 
 import dev.gear.internal.client.Await;
-import dev.gear.internal.client.ServerConnection;
+import dev.gear.internal.client.ServerLink;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * outlives its sockets: after a drop it reconnects on its own. Thread-safe.
  */
 public final class Connection {
-    private final ServerConnection server;
+    private final ServerLink<?> server;
 
-    Connection(ServerConnection server) {
+    Connection(ServerLink<?> server) {
         this.server = server;
     }
 

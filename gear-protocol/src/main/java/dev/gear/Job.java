@@ -1,7 +1,7 @@
 package dev.gear;
 
 import dev.gear.internal.client.Await;
-import dev.gear.internal.client.JobState;
+import dev.gear.internal.client.JobProgress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class Job {
     private final byte[] name;
     private final byte[] arguments;
     private final byte[] unique;
-    private final JobState state = new JobState(this);
+    private final JobProgress state = new JobProgress(this);
 
     /**
      * @param name      the function name (UTF-8 on the wire)
@@ -72,7 +72,7 @@ public final class Job {
         this.unique = unique == null ? null : WireNames.check("unique", unique);
     }
 
-    JobState state() {
+    JobProgress state() {
         return state;
     }
 

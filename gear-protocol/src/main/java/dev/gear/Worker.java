@@ -59,9 +59,7 @@ import java.util.concurrent.Executor;
  */
 public class Worker extends BaseClient {
     private final WorkerCore core;
-    private final ServerPool pool;
-    /** The shared I/O thread this worker runs on, or null for its own. */
-    private final SharedIoThread io;
+    private final ServerPool<?> pool;
 
     /** A worker with the given id (required, as in gear; sent with SET_CLIENT_ID). */
     public Worker(String clientId) {
@@ -69,18 +67,16 @@ public class Worker extends BaseClient {
     }
 
     protected Worker(Builder builder) {
+        super(builder);
         PoolSettings settings = builder.settings();
-        this.io = builder.ioThread();
         this.core = new WorkerCore("gear-worker-" + settings.clientId(), settings, builder.handlerSettings(),
-                io == null ? null : io.loopFor("worker " + settings.clientId()));
+                sharedLoop("worker " + settings.clientId()));
         this.pool = core.pool();
-        if (io != null) {
-            io.attach(this);
-        }
+        attachToIoThread();
     }
 
     @Override
-    ServerPool pool() {
+    ServerPool<?> pool() {
         return pool;
     }
 
@@ -188,9 +184,7 @@ public class Worker extends BaseClient {
     @Override
     public void shutdown() {
         core.shutdown();
-        if (io != null) {
-            io.detach(this);
-        }
+        detachFromIoThread();
     }
 
     /** Options of a {@link Worker}. */

@@ -7,10 +7,15 @@ import java.util.Objects;
 /**
  * A job a {@link Worker} received (gear's {@code WorkerJob}); send its progress and result back.
  *
- * <p>The {@code send…} methods are thread-safe and do not block: the packet goes out on the I/O
- * thread, on the connection the job came on. Once that connection is gone they throw a
- * {@link ConnectionException} (the server has requeued or failed the job by then), also when the
- * worker has reconnected since.
+ * <p>The {@code send…} methods are thread-safe and do not block: the packet is queued for the
+ * I/O thread, which writes it on the connection the job came on. <b>Returning normally means
+ * queued, not delivered.</b> They throw a {@link ConnectionException} when the worker already
+ * knows that connection is gone (lost, or replaced by a reconnect since) or the worker is shut
+ * down. A drop the worker has not seen yet cannot be known at the call: the server may have
+ * dropped the worker while the packet waits in the queue or is on the wire, and then the packet
+ * is lost (a warning is logged when the loss is seen before the write). Either way the server has
+ * requeued or failed the job, as for any worker it lost, so a result is never applied twice; a
+ * result counts as delivered only when the client received it.
  */
 public final class WorkerJob {
     private static final byte[] EMPTY = new byte[0];
@@ -30,6 +35,11 @@ public final class WorkerJob {
 
     public String name() {
         return job.nameString();
+    }
+
+    /** The function name as the server sent it (gear's {@code binary_name}). A fresh copy. */
+    public byte[] binaryName() {
+        return job.name();
     }
 
     public byte[] arguments() {
@@ -54,12 +64,22 @@ public final class WorkerJob {
         return new Connection(job.server());
     }
 
+    /** WORK_DATA with an empty payload (gear's {@code sendWorkData()} default). */
+    public void sendWorkData() {
+        sendWorkData(EMPTY);
+    }
+
     public void sendWorkData(byte[] data) {
         job.send(PacketType.WORK_DATA, bytes(data));
     }
 
     public void sendWorkData(String data) {
         sendWorkData(utf8(data));
+    }
+
+    /** WORK_WARNING with an empty payload (gear's {@code sendWorkWarning()} default). */
+    public void sendWorkWarning() {
+        sendWorkWarning(EMPTY);
     }
 
     public void sendWorkWarning(byte[] data) {
@@ -75,11 +95,22 @@ public final class WorkerJob {
         job.send(PacketType.WORK_STATUS, utf8(Long.toString(numerator)), utf8(Long.toString(denominator)));
     }
 
-    /** WORK_COMPLETE without data: the job ended successfully. */
+    /**
+     * WORK_COMPLETE without data: the job ended successfully. Like every {@code send…}, returns once
+     * the packet is queued (see the class comment: a connection dropped meanwhile loses it) and
+     * throws {@link ConnectionException} when the job's connection is already known to be gone.
+     */
     public void sendWorkComplete() {
         sendWorkComplete(EMPTY);
     }
 
+    /**
+     * WORK_COMPLETE with {@code data} as the result: queued for the job's connection.
+     *
+     * @throws ConnectionException when that connection is already known to be gone (lost, or
+     *         replaced by a reconnect) or the worker is shut down; a drop not yet seen loses the
+     *         packet instead (see the class comment)
+     */
     public void sendWorkComplete(byte[] data) {
         job.send(PacketType.WORK_COMPLETE, bytes(data));
     }
@@ -91,6 +122,11 @@ public final class WorkerJob {
     /** WORK_FAIL: the job ended in failure. */
     public void sendWorkFail() {
         job.send(PacketType.WORK_FAIL);
+    }
+
+    /** WORK_EXCEPTION with an empty payload (gear's {@code sendWorkException()} default). */
+    public void sendWorkException() {
+        sendWorkException(EMPTY);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.PacketAccess;
+import dev.gear.internal.codec.WireBytes;
 import dev.gear.internal.transport.NioConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,13 +27,13 @@ public final class AssignedJob {
     private final int uniqueStart;
     private final int uniqueEnd;
     private final int argumentsStart;
-    private final ServerConnection server;
+    private final ServerLink<?> server;
     private final NioConnection socket;
     /** A WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION was sent (or tried): the job is over for us. */
     private volatile boolean ended;
 
     private AssignedJob(byte[] body, int handleEnd, int nameStart, int nameEnd, int uniqueStart, int uniqueEnd,
-            int argumentsStart, ServerConnection server, NioConnection socket) {
+            int argumentsStart, ServerLink<?> server, NioConnection socket) {
         this.body = body;
         this.handleEnd = handleEnd;
         this.nameStart = nameStart;
@@ -48,7 +49,7 @@ public final class AssignedJob {
      * From JOB_ASSIGN (handle, name, arguments), JOB_ASSIGN_UNIQ (handle, name, unique, arguments)
      * or JOB_ASSIGN_ALL (the arguments are its last field). The decoder checked the separators.
      */
-    static AssignedJob from(Packet packet, ServerConnection server, NioConnection socket) {
+    static AssignedJob from(Packet packet, ServerLink<?> server, NioConnection socket) {
         byte[] body = PacketAccess.body(packet); // owned by the packet, which is not kept: never modified
         int handleEnd = nul(body, 0);
         int nameStart = handleEnd + 1;
@@ -67,13 +68,10 @@ public final class AssignedJob {
                 Math.min(argumentsStart, body.length), server, socket);
     }
 
+    /** Where the field starting at {@code from} ends: at its NUL, or at the end of the body. */
     private static int nul(byte[] body, int from) {
-        for (int i = from; i < body.length; i++) {
-            if (body[i] == 0) {
-                return i;
-            }
-        }
-        return body.length;
+        int at = WireBytes.indexOfNul(body, from);
+        return at < 0 ? body.length : at;
     }
 
     public byte[] handle() {
@@ -114,7 +112,7 @@ public final class AssignedJob {
         return new String(body, argumentsStart, body.length - argumentsStart, StandardCharsets.UTF_8);
     }
 
-    public ServerConnection server() {
+    public ServerLink<?> server() {
         return server;
     }
 

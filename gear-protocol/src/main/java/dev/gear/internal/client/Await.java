@@ -70,8 +70,8 @@ public final class Await {
         if (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof RuntimeException) {
-            return (RuntimeException) cause;
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
         }
         return new GearmanException(what + " failed: " + cause, cause);
     }

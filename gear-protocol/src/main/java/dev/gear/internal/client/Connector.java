@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How a {@link ServerConnection} opens its socket. Plain TCP today; a TLS connector (an
+ * How a {@link ServerLink} opens its socket. Plain TCP today; a TLS connector (an
  * {@code SSLContext} wrapped around the same non-blocking transport) plugs in here without the
  * client or worker knowing the difference.
  */

@@ -1,7 +1,6 @@
 package dev.gear.internal.client;
 
 import dev.gear.GearmanException;
-import dev.gear.GearmanTimeoutException;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import java.time.Duration;
@@ -19,7 +18,7 @@ public final class Exchange<T> implements PendingReply {
     private final Function<Packet, T> mapper;
     private final CompletableFuture<T> result;
     private final long deadline;
-    private final Duration timeout;
+    private final long timeoutNanos;
     private final String what;
 
     /**
@@ -33,9 +32,9 @@ public final class Exchange<T> implements PendingReply {
         this.expected = expected;
         this.mapper = mapper;
         this.result = result;
-        this.timeout = timeout;
+        this.timeoutNanos = Deadlines.nanos(timeout);
         this.what = what;
-        this.deadline = Deadlines.after(timeout);
+        this.deadline = System.nanoTime() + timeoutNanos;
     }
 
     public CompletableFuture<T> result() {
@@ -53,9 +52,8 @@ public final class Exchange<T> implements PendingReply {
     }
 
     @Override
-    public void expire(ServerConnection connection) {
-        result.completeExceptionally(new GearmanTimeoutException(
-                what + " on " + connection + " got no answer within " + timeout.toMillis() + " ms"));
+    public void expire(ServerLink<?> connection) {
+        result.completeExceptionally(Deadlines.noAnswer(what, connection, timeoutNanos, ""));
     }
 
     @Override

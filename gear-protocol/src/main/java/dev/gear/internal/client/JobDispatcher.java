@@ -49,11 +49,13 @@ final class JobDispatcher {
 
     /** How many more handler jobs may be grabbed now. I/O thread. */
     int freeSlots() {
+        assert loop.inLoop();
         return Math.max(0, settings.maxConcurrentJobs() - running);
     }
 
     /** Starts {@code handler} on {@code job}. I/O thread; the caller grabs again afterwards. */
     void dispatch(AssignedJob job, AssignedJobHandler handler) {
+        assert loop.inLoop();
         if (settings.onIoThread()) {
             run(job, handler);
             return;

@@ -48,6 +48,6 @@ public interface PendingReply {
      * The deadline passed without an answer: fail the caller, so that {@link #isAbandoned()}
      * becomes true. The entry stays in the FIFO (see {@link #isAbandoned()}).
      */
-    default void expire(ServerConnection connection) {
+    default void expire(ServerLink<?> connection) {
     }
 }

@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shares with other clients and workers. Keeps the list of connected servers for round-robin
  * choice, and lets callers wait until one is connected.
  */
-public final class ServerPool {
+public final class ServerPool<S> {
     private final EventLoop loop;
     private final PoolSettings settings;
-    private final ConnectionRole role;
-    private final CopyOnWriteArrayList<ServerConnection> servers = new CopyOnWriteArrayList<>();
+    private final ConnectionRole<S> role;
+    private final CopyOnWriteArrayList<ServerLink<S>> servers = new CopyOnWriteArrayList<>();
     /** Connected servers in connect order; I/O thread only. */
-    private final List<ServerConnection> connected = new ArrayList<>();
+    private final List<ServerLink<S>> connected = new ArrayList<>();
     private final AtomicInteger anyThreadIndex = new AtomicInteger();
     private final Object connectedMonitor = new Object();
     private int connectedCount; // guarded by connectedMonitor
@@ -33,7 +33,7 @@ public final class ServerPool {
     private final boolean ownsLoop;
 
     /** With {@code sharedLoop} null, the pool starts an I/O thread of its own named {@code threadName}. */
-    public ServerPool(String threadName, PoolSettings settings, ConnectionRole role, EventLoop sharedLoop) {
+    public ServerPool(String threadName, PoolSettings settings, ConnectionRole<S> role, EventLoop sharedLoop) {
         this.settings = settings;
         this.role = role;
         this.ownsLoop = sharedLoop == null;
@@ -48,7 +48,7 @@ public final class ServerPool {
         return settings;
     }
 
-    ConnectionRole role() {
+    ConnectionRole<S> role() {
         return role;
     }
 
@@ -57,7 +57,7 @@ public final class ServerPool {
     }
 
     /** Adds a server and starts connecting to it in the background. Any thread. */
-    public synchronized ServerConnection addServer(String host, int port, Connector connector) {
+    public synchronized ServerLink<S> addServer(String host, int port, Connector connector) {
         if (closed) {
             throw new GearmanException("cannot add a server: already shut down");
         }
@@ -67,24 +67,25 @@ public final class ServerPool {
         if (port < 1 || port > 65535) {
             throw new ConfigurationException("port must be in 1..65535, was " + port);
         }
-        for (ServerConnection s : servers) {
+        for (ServerLink<S> s : servers) {
             if (s.host().equals(host) && s.port() == port) {
                 throw new ConfigurationException("Host/port already specified: " + host + ":" + port);
             }
         }
-        ServerConnection server = new ServerConnection(this, host, port, connector);
+        ServerLink<S> server = new ServerLink<>(this, host, port, connector);
         servers.add(server);
         loop.execute(server::start);
         return server;
     }
 
     /** Every configured server, connected or not. Any thread. */
-    public List<ServerConnection> servers() {
+    public List<ServerLink<S>> servers() {
         return List.copyOf(servers);
     }
 
     /** Next connected server in round-robin order, or null. I/O thread. */
-    public ServerConnection next() {
+    public ServerLink<S> next() {
+        assert loop.inLoop();
         if (connected.isEmpty()) {
             return null;
         }
@@ -92,18 +93,47 @@ public final class ServerPool {
         return connected.get(roundRobin);
     }
 
+    /**
+     * The connected server after the one {@link #next()} last gave, in the round-robin order,
+     * that is not in {@code tried}, or null when every connected one is (a submit's failover: each
+     * server at most once). Leaves the rotation where it is, so a broken server does not become
+     * the first choice of every later submit. I/O thread.
+     */
+    public ServerLink<S> nextUntried(List<ServerLink<S>> tried) {
+        assert loop.inLoop();
+        int n = connected.size();
+        for (int i = 1; i <= n; i++) {
+            ServerLink<S> candidate = connected.get((roundRobin + i) % n);
+            if (!tried.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** How many connected servers are not in {@code tried}. I/O thread. */
+    public int countUntried(List<ServerLink<S>> tried) {
+        int n = 0;
+        for (ServerLink<S> s : connected) {
+            if (!tried.contains(s)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Connected servers; I/O thread. */
-    public List<ServerConnection> connected() {
+    public List<ServerLink<S>> connected() {
         return connected;
     }
 
     /** A connected server, rotating between calls. Any thread. */
-    public ServerConnection anyConnected() {
-        List<ServerConnection> all = servers;
+    public ServerLink<S> anyConnected() {
+        List<ServerLink<S>> all = servers;
         int n = all.size();
         int start = Math.floorMod(anyThreadIndex.getAndIncrement(), Math.max(1, n));
         for (int i = 0; i < n; i++) {
-            ServerConnection s = all.get((start + i) % n);
+            ServerLink<S> s = all.get((start + i) % n);
             if (s.isConnected()) {
                 return s;
             }
@@ -119,7 +149,7 @@ public final class ServerPool {
      * bad_certificate)}: a refused certificate must reach the user, not only a debug log.
      */
     public String describeServers() {
-        List<ServerConnection> all = servers();
+        List<ServerLink<S>> all = servers();
         if (all.isEmpty()) {
             return "no servers added (call addServer first)";
         }
@@ -130,7 +160,7 @@ public final class ServerPool {
         return sb.toString();
     }
 
-    void connectionUp(ServerConnection server) {
+    void connectionUp(ServerLink<S> server) {
         if (!connected.contains(server)) {
             connected.add(server);
         }
@@ -140,7 +170,7 @@ public final class ServerPool {
         }
     }
 
-    void connectionDown(ServerConnection server) {
+    void connectionDown(ServerLink<S> server) {
         connected.remove(server);
         synchronized (connectedMonitor) {
             connectedCount = connected.size();
@@ -188,7 +218,7 @@ public final class ServerPool {
             closed = true;
         }
         Runnable closeAll = () -> {
-            for (ServerConnection s : servers) {
+            for (ServerLink<S> s : servers) {
                 s.shutdown(reason);
             }
         };
@@ -207,7 +237,7 @@ public final class ServerPool {
         // A shared loop goes on: close what the closing flush left open, on a later turn (after
         // that flush), as an own loop's shutdown would.
         Runnable closeLeftovers = () -> {
-            for (ServerConnection s : servers) {
+            for (ServerLink<S> s : servers) {
                 s.closeNow(reason);
             }
         };

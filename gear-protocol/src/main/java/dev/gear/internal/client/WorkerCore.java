@@ -34,37 +34,12 @@ import org.slf4j.LoggerFactory;
  * caller times out or is stopped while its grab is on the wire; it is kept and handed to the next
  * {@code getJob} (or dropped, and requeued by the server, if its connection goes first).
  */
-public final class WorkerCore implements ConnectionRole {
+public final class WorkerCore implements ConnectionRole<GrabState> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCore.class);
     private static final Packet GRAB_JOB_UNIQ = Packet.request(PacketType.GRAB_JOB_UNIQ);
     private static final Packet PRE_SLEEP = Packet.request(PacketType.PRE_SLEEP);
 
-    private static final class ConnState {
-        /** GRAB_JOB_UNIQ sent on this connection and not answered yet. */
-        int grabsInFlight;
-        /** PRE_SLEEP sent: nothing is grabbed here until the server's NOOP. */
-        boolean sleeping;
-        /**
-         * The last answer here was a job: the server likely has more queued, so this connection
-         * may take several grabs at once (one per waiting thread) instead of one round trip each.
-         * After NO_JOB or a wake-up it takes one grab at a time again.
-         */
-        boolean hot;
-        /** The reply entry for this connection's grabs (stateless, so one serves every grab). */
-        GrabReply reply;
-        /**
-         * Functions this connection's server has been told about (with their timeouts). A
-         * registration racing with a (re)connect would otherwise be announced twice, and servers
-         * count a function registered twice as two workers.
-         */
-        final Map<String, Duration> announced = new HashMap<>();
-
-        boolean canGrab() {
-            return !sleeping && (grabsInFlight == 0 || hot);
-        }
-    }
-
-    private final ServerPool pool;
+    private final ServerPool<GrabState> pool;
     /** Registered functions and their timeouts (null for none), in registration order. */
     private final Map<String, Duration> functions = new LinkedHashMap<>();
     /** The functions registered with a handler; guarded by {@link #functions}. */
@@ -86,11 +61,11 @@ public final class WorkerCore implements ConnectionRole {
 
     /** {@code sharedLoop} null: the worker gets an I/O thread of its own, named {@code threadName}. */
     public WorkerCore(String threadName, PoolSettings settings, HandlerSettings handlerSettings, EventLoop sharedLoop) {
-        this.pool = new ServerPool(threadName, settings, this, sharedLoop);
+        this.pool = new ServerPool<>(threadName, settings, this, sharedLoop);
         this.dispatcher = new JobDispatcher(pool.loop(), handlerSettings, threadName, this::pump);
     }
 
-    public ServerPool pool() {
+    public ServerPool<GrabState> pool() {
         return pool;
     }
 
@@ -108,7 +83,7 @@ public final class WorkerCore implements ConnectionRole {
             handlerView = Map.copyOf(handlers);
         }
         pool.loop().execute(() -> {
-            for (ServerConnection server : pool.connected()) {
+            for (ServerLink<GrabState> server : pool.connected()) {
                 announce(server, name, timeout);
             }
             wakeSleepers();
@@ -126,8 +101,8 @@ public final class WorkerCore implements ConnectionRole {
         }
         if (known) {
             pool.loop().execute(() -> {
-                for (ServerConnection server : pool.connected()) {
-                    ConnState st = state(server);
+                for (ServerLink<GrabState> server : pool.connected()) {
+                    GrabState st = server.roleState();
                     if (st != null && st.announced.containsKey(name)) {
                         st.announced.remove(name);
                         server.send(Packet.request(PacketType.CANT_DO, name));
@@ -146,9 +121,9 @@ public final class WorkerCore implements ConnectionRole {
         }
         pool.loop().execute(() -> {
             Map<String, Duration> now = functionsSnapshot();
-            for (ServerConnection server : pool.connected()) {
+            for (ServerLink<GrabState> server : pool.connected()) {
                 server.send(Packet.request(PacketType.RESET_ABILITIES));
-                ConnState st = state(server);
+                GrabState st = server.roleState();
                 if (st != null) {
                     st.announced.clear();
                 }
@@ -166,8 +141,8 @@ public final class WorkerCore implements ConnectionRole {
     }
 
     /** Sends CAN_DO/CAN_DO_TIMEOUT unless this connection already has the same registration. */
-    private static void announce(ServerConnection server, String name, Duration timeout) {
-        ConnState st = state(server);
+    private static void announce(ServerLink<GrabState> server, String name, Duration timeout) {
+        GrabState st = server.roleState();
         if (st == null) {
             return; // not greeted yet: onConnected announces every function
         }
@@ -178,7 +153,7 @@ public final class WorkerCore implements ConnectionRole {
         sendCanDo(server, name, timeout);
     }
 
-    private static void sendCanDo(ServerConnection server, String name, Duration timeout) {
+    private static void sendCanDo(ServerLink<GrabState> server, String name, Duration timeout) {
         if (timeout == null) {
             server.send(Packet.request(PacketType.CAN_DO, name));
         } else {
@@ -192,8 +167,8 @@ public final class WorkerCore implements ConnectionRole {
      * wake us for (CAN_DO wakes nobody), so it is asked again, as gear does.
      */
     private void wakeSleepers() {
-        for (ServerConnection server : pool.connected()) {
-            ConnState st = state(server);
+        for (ServerLink<GrabState> server : pool.connected()) {
+            GrabState st = server.roleState();
             if (st != null && st.sleeping) {
                 st.sleeping = false;
                 st.hot = false;
@@ -284,6 +259,7 @@ public final class WorkerCore implements ConnectionRole {
      * no grab working for them.
      */
     private void pump() {
+        assert pool.loop().inLoop();
         while (!parked.isEmpty()) {
             AssignedJob job = parked.peek();
             if (!job.isLive()) {
@@ -301,7 +277,7 @@ public final class WorkerCore implements ConnectionRole {
         int handlerSlots = handlerView.isEmpty() ? 0 : dispatcher.freeSlots();
         int free = waitingCount() + handlerSlots - outstandingGrabs;
         while (free > 0) {
-            ServerConnection server = nextIdle();
+            ServerLink<GrabState> server = nextIdle();
             if (server == null) {
                 return;
             }
@@ -324,13 +300,13 @@ public final class WorkerCore implements ConnectionRole {
      * The next connection (round-robin) that may take a grab now: awake and not waiting for an
      * answer, or hot (it just handed out a job, so more grabs may go out at once).
      */
-    private ServerConnection nextIdle() {
-        List<ServerConnection> connected = pool.connected();
+    private ServerLink<GrabState> nextIdle() {
+        List<ServerLink<GrabState>> connected = pool.connected();
         int n = connected.size();
         for (int i = 0; i < n; i++) {
             int index = (roundRobin + i) % n;
-            ServerConnection server = connected.get(index);
-            ConnState st = state(server);
+            ServerLink<GrabState> server = connected.get(index);
+            GrabState st = server.roleState();
             if (st != null && st.canGrab() && server.isConnected()) {
                 roundRobin = (index + 1) % n;
                 return server;
@@ -339,8 +315,8 @@ public final class WorkerCore implements ConnectionRole {
         return null;
     }
 
-    private void grab(ServerConnection server) {
-        ConnState st = state(server);
+    private void grab(ServerLink<GrabState> server) {
+        GrabState st = server.roleState();
         st.grabsInFlight++;
         outstandingGrabs++;
         if (st.reply == null) {
@@ -349,12 +325,8 @@ public final class WorkerCore implements ConnectionRole {
         server.send(GRAB_JOB_UNIQ, st.reply);
     }
 
-    private static ConnState state(ServerConnection server) {
-        return (ConnState) server.roleState();
-    }
-
     /** Sleeps once no grab is left unanswered on the connection (a later grab may still bring a job). */
-    private static void sleepIfDone(ServerConnection server, ConnState st) {
+    private static void sleepIfDone(ServerLink<GrabState> server, GrabState st) {
         if (st.grabsInFlight == 0 && !st.sleeping) {
             st.sleeping = true;
             server.send(PRE_SLEEP);
@@ -362,11 +334,11 @@ public final class WorkerCore implements ConnectionRole {
     }
 
     /** The answer to a GRAB_JOB_UNIQ on one connection. */
-    private final class GrabReply implements PendingReply {
-        private final ServerConnection server;
-        private final ConnState st;
+    final class GrabReply implements PendingReply {
+        private final ServerLink<GrabState> server;
+        private final GrabState st;
 
-        GrabReply(ServerConnection server, ConnState st) {
+        GrabReply(ServerLink<GrabState> server, GrabState st) {
             this.server = server;
             this.st = st;
         }
@@ -413,17 +385,23 @@ public final class WorkerCore implements ConnectionRole {
     // ---- connection events -----------------------------------------------------------------
 
     @Override
-    public void onConnected(ServerConnection server) {
-        server.setRoleState(new ConnState());
+    public GrabState newConnectionState() {
+        return new GrabState();
+    }
+
+    @Override
+    public void onConnected(ServerLink<GrabState> server) {
+        assert pool.loop().inLoop();
         server.send(Packet.request(PacketType.SET_CLIENT_ID, pool.settings().clientId()));
         functionsSnapshot().forEach((name, timeout) -> announce(server, name, timeout));
         pump();
     }
 
     @Override
-    public void onPacket(ServerConnection server, Packet packet) {
+    public void onPacket(ServerLink<GrabState> server, Packet packet) {
+        assert pool.loop().inLoop();
         if (packet.type() == PacketType.NOOP) {
-            ConnState st = state(server);
+            GrabState st = server.roleState();
             if (st != null && st.sleeping) {
                 st.sleeping = false;
                 st.hot = false;
@@ -435,8 +413,8 @@ public final class WorkerCore implements ConnectionRole {
     }
 
     @Override
-    public void onDisconnected(ServerConnection server, String reason) {
-        server.setRoleState(null);
+    public void onDisconnected(ServerLink<GrabState> server, GrabState state, String reason) {
+        assert pool.loop().inLoop();
         pump(); // drops parked jobs of this connection; grabs elsewhere if waiters lost theirs
     }
 

@@ -15,4 +15,14 @@ public interface DecodeListener {
      * frame and goes on; when true, framing is lost and the decoder accepts no more input.
      */
     void onError(DecodeError error);
+
+    /**
+     * Whether a frame that starts with a byte other than NUL may be read as a text line now. A
+     * client expects text only while an admin request awaits its reply: there, such bytes are not
+     * a line (no newline may ever come, and the line would swallow the packets after it), and the
+     * decoder fails at once with {@code UNEXPECTED_TEXT} naming them. Asked once per such frame.
+     */
+    default boolean acceptsText() {
+        return true;
+    }
 }

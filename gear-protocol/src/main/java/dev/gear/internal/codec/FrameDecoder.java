@@ -113,7 +113,15 @@ public final class FrameDecoder {
                     in.position(in.limit());
                     return;
                 }
-                case FRAME_START -> state = in.get(in.position()) == 0 ? State.HEADER : State.LINE;
+                case FRAME_START -> {
+                    if (in.get(in.position()) == 0) {
+                        state = State.HEADER;
+                    } else if (listener.acceptsText()) {
+                        state = State.LINE;
+                    } else {
+                        failUnexpectedText(in, listener);
+                    }
+                }
                 case HEADER -> readHeader(in, listener);
                 case BODY -> readBody(in, listener);
                 case SKIP -> {
@@ -266,6 +274,16 @@ public final class FrameDecoder {
     private void failLine(DecodeListener listener) {
         magic = null; // a text frame has no magic; never report the last binary packet's
         fail(listener, "LINE_TOO_LONG", "Text line longer than " + maxLineLength + " bytes");
+    }
+
+    /** Bytes that start no frame the listener accepts: named (the first 32 that arrived) in the error. */
+    private void failUnexpectedText(ByteBuffer in, DecodeListener listener) {
+        byte[] seen = new byte[Math.min(32, in.remaining())];
+        in.get(in.position(), seen);
+        magic = null;
+        fail(listener, "UNEXPECTED_TEXT", "unexpected bytes where a packet should start, with no admin request "
+                + "pending: \"" + escape(seen) + "\"" + (in.remaining() > seen.length ? "..." : "")
+                + "; framing is lost");
     }
 
     private void fail(DecodeListener listener, String code, String message) {

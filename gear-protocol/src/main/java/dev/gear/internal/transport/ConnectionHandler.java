@@ -21,6 +21,15 @@ public interface ConnectionHandler {
     void onDecodeError(NioConnection connection, DecodeError error);
 
     /**
+     * Whether a frame starting with a non-NUL byte may be read as a text line now (see
+     * {@link dev.gear.internal.codec.DecodeListener#acceptsText()}); servers always accept text
+     * (admin commands), a client only while an admin request is pending.
+     */
+    default boolean acceptsText(NioConnection connection) {
+        return true;
+    }
+
+    /**
      * Called exactly once when the connection is gone.
      *
      * @param reason why, in words (peer closed, reset, slow reader, local close, ...)

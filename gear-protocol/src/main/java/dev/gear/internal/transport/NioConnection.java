@@ -562,6 +562,11 @@ public final class NioConnection implements ReadyKey {
         }
 
         @Override
+        public boolean acceptsText() {
+            return handler.acceptsText(NioConnection.this);
+        }
+
+        @Override
         public void onError(DecodeError error) {
             if (phase == Phase.CLOSED) {
                 return;

@@ -3,6 +3,7 @@ package dev.gear.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gear.ClientListener;
 import dev.gear.GearmanException;
 import dev.gear.Job;
 import dev.gear.Packet;
@@ -29,10 +30,10 @@ class ClientCoreShutdownTest {
         ClientCore core = new ClientCore("gear-client-shutdown-test",
                 new PoolSettings("shutdown-test", LONG, Duration.ofMillis(10), Duration.ofSeconds(1), LONG,
                         SocketSettings.DEFAULTS, ConnectionLimits.DEFAULTS, false),
-                new NoEvents(), false, null);
+                new JobEvents(new ClientListener[0]), false, true, null);
         core.pool().close("test shut down");
 
-        JobState state = new JobState(new Job("f", "x"));
+        JobProgress state = new JobProgress(new Job("f", "x"));
         state.beginSubmit(false);
         Packet packet = Packet.request(PacketType.SUBMIT_JOB, "f".getBytes(StandardCharsets.UTF_8), new byte[0],
                 "x".getBytes(StandardCharsets.UTF_8));
@@ -41,17 +42,5 @@ class ClientCoreShutdownTest {
         assertThat(submitted).as("ended, not pending").isDone();
         assertThatThrownBy(() -> submitted.get(0, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(GearmanException.class).hasMessageContaining("client is shut down");
-    }
-
-    private static final class NoEvents implements ClientEvents {
-        @Override public void jobCreated(Job job) { }
-        @Override public void workData(Job job, byte[] data) { }
-        @Override public void workWarning(Job job, byte[] data) { }
-        @Override public void workStatus(Job job) { }
-        @Override public void workComplete(Job job) { }
-        @Override public void workFail(Job job) { }
-        @Override public void workException(Job job) { }
-        @Override public void statusRes(Job job) { }
-        @Override public void disconnect(Job job) { }
     }
 }

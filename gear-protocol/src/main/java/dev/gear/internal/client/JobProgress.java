@@ -11,14 +11,14 @@ import java.util.concurrent.CompletableFuture;
  * any thread. Every access holds the object's monitor, so a reader sees each packet's effect
  * completely or not at all. The completion future is completed outside the monitor.
  */
-public final class JobState {
+public final class JobProgress {
     private final Job job;
     private final CompletableFuture<Job> completion = new CompletableFuture<>();
     private boolean submitted;
     private boolean background;
     private byte[] handle;
     private String handleText;
-    private ServerConnection connection;
+    private ServerLink<HandleTable> connection;
     private final List<byte[]> data = new ArrayList<>();
     private boolean warning;
     private byte[] exception;
@@ -30,7 +30,7 @@ public final class JobState {
     private Boolean known;
     private Boolean running;
 
-    public JobState(Job job) {
+    public JobProgress(Job job) {
         this.job = job;
     }
 
@@ -60,7 +60,7 @@ public final class JobState {
     }
 
     /** {@code handle} is kept as it is (not copied): the caller must not change it. */
-    synchronized void created(byte[] handle, ServerConnection connection) {
+    synchronized void created(byte[] handle, ServerLink<HandleTable> connection) {
         this.handle = handle;
         this.connection = connection;
     }
@@ -82,7 +82,7 @@ public final class JobState {
         return handleText;
     }
 
-    public synchronized ServerConnection connection() {
+    public synchronized ServerLink<HandleTable> connection() {
         return connection;
     }
 

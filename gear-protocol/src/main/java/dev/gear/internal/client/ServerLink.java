@@ -9,6 +9,7 @@ import dev.gear.Magic;
 import dev.gear.Packet;
 import dev.gear.PacketType;
 import dev.gear.internal.codec.DecodeError;
+import dev.gear.internal.codec.WireBytes;
 import dev.gear.internal.transport.Cancellable;
 import dev.gear.internal.transport.ConnectionHandler;
 import dev.gear.internal.transport.EventLoop;
@@ -26,18 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured server ({@code addServer}) across all its sockets: connects, reconnects with
- * exponential backoff, and correlates replies with requests.
+ * The link of a client or worker to one configured server ({@code addServer}) across all its
+ * sockets: connects, reconnects with exponential backoff, and correlates replies with requests.
+ * {@code S} is what the role (client or worker) keeps per open connection.
  *
  * <p>Correlation is by construction: every request that expects an answer is put in the FIFO on
  * the I/O thread right before its packet is queued for writing, and the server answers one
  * connection's requests in order. Admin text commands have their own FIFO, since their replies are
  * text lines. Everything not marked otherwise runs on the I/O thread.
  */
-public final class ServerConnection implements ConnectionHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+public final class ServerLink<S> implements ConnectionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerLink.class);
 
-    private final ServerPool pool;
+    private final ServerPool<S> pool;
     private final String host;
     private final int port;
     private final Connector connector;
@@ -49,14 +51,14 @@ public final class ServerConnection implements ConnectionHandler {
     private Duration nextBackoff;
     private Cancellable reconnectTimer;
     private boolean shutDown;
-    /** Role-specific state (the worker's grab state); I/O thread only. */
-    private Object roleState;
+    /** What the role keeps for the open connection (made at each connect, dropped at its end); I/O thread only. */
+    private S roleState;
     /** The one timer that checks the deadlines of {@link #pending}, and when it fires; I/O thread. */
     private Cancellable deadlineTimer;
     private long deadlineTimerAt;
     private static final long DEADLINE_GRANULARITY_NANOS = 1_000_000;
 
-    ServerConnection(ServerPool pool, String host, int port, Connector connector) {
+    ServerLink(ServerPool<S> pool, String host, int port, Connector connector) {
         this.pool = pool;
         this.host = host;
         this.port = port;
@@ -76,7 +78,7 @@ public final class ServerConnection implements ConnectionHandler {
         return pool.loop();
     }
 
-    public ServerPool pool() {
+    public ServerPool<S> pool() {
         return pool;
     }
 
@@ -105,12 +107,10 @@ public final class ServerConnection implements ConnectionHandler {
         return current;
     }
 
-    public Object roleState() {
+    /** The role's state for the open connection; null while none is open. I/O thread. */
+    public S roleState() {
+        assert loop().inLoop();
         return roleState;
-    }
-
-    public void setRoleState(Object state) {
-        this.roleState = state;
     }
 
     // ---- connecting ------------------------------------------------------------------------
@@ -153,6 +153,7 @@ public final class ServerConnection implements ConnectionHandler {
 
     @Override
     public void onOpen(NioConnection connection) {
+        assert loop().inLoop();
         if (shutDown) {
             connection.close("shut down while connecting");
             return;
@@ -164,12 +165,14 @@ public final class ServerConnection implements ConnectionHandler {
         // Counted as connected first, so the role's greeting (SET_CLIENT_ID, CAN_DO, and a grab for
         // a getJob() that was already waiting) sees this connection among the connected ones.
         // Threads woken by connectionUp hand their work to this loop, so it queues after the greeting.
+        roleState = pool.role().newConnectionState();
         pool.connectionUp(this);
         pool.role().onConnected(this);
     }
 
     @Override
     public void onClosed(NioConnection connection, String reason) {
+        assert loop().inLoop();
         if (connection != current) {
             return;
         }
@@ -192,7 +195,9 @@ public final class ServerConnection implements ConnectionHandler {
             a.result.completeExceptionally(lost);
         }
         pool.connectionDown(this);
-        safely(() -> pool.role().onDisconnected(this, reason));
+        S state = roleState;
+        roleState = null;
+        safely(() -> pool.role().onDisconnected(this, state, reason));
         scheduleReconnect();
     }
 
@@ -210,6 +215,19 @@ public final class ServerConnection implements ConnectionHandler {
         }
     }
 
+    /**
+     * Closes the open socket now (queued output is discarded) and reconnects after the backoff, as
+     * for any lost connection: pending requests fail, the role hears of it. For a server that
+     * stopped answering. I/O thread.
+     */
+    void drop(String reason) {
+        assert loop().inLoop();
+        NioConnection c = current;
+        if (c != null) {
+            c.close(reason);
+        }
+    }
+
     /** After {@link #shutdown}: closes the socket if its closing flush has not yet. I/O thread. */
     void closeNow(String reason) {
         NioConnection c = current;
@@ -220,8 +238,9 @@ public final class ServerConnection implements ConnectionHandler {
 
     // ---- sending ---------------------------------------------------------------------------
 
-    /** Queues a packet that expects no answer. Dropped when not connected. */
+    /** Queues a packet that expects no answer. Dropped when not connected. I/O thread. */
     public void send(Packet packet) {
+        assert loop().inLoop();
         NioConnection c = current;
         if (c != null) {
             c.send(packet);
@@ -230,6 +249,7 @@ public final class ServerConnection implements ConnectionHandler {
 
     /** Queues a request and its pending answer; fails the answer at once when not connected. */
     public void send(Packet packet, PendingReply reply) {
+        assert loop().inLoop();
         NioConnection c = current;
         if (c == null || !c.isOpen()) {
             reply.onFailure(notConnected());
@@ -380,6 +400,7 @@ public final class ServerConnection implements ConnectionHandler {
 
     @Override
     public void onPacket(NioConnection connection, Packet packet) {
+        assert loop().inLoop();
         if (packet.magic() != Magic.RES) {
             // Only clients send \0REQ (servers refuse it with INVALID_MAGIC): taken as an answer it
             // would complete a request with something no server sent. Start over, as for bad data.
@@ -388,22 +409,10 @@ public final class ServerConnection implements ConnectionHandler {
             return;
         }
         switch (packet.type()) {
-            case JOB_CREATED:
-            case STATUS_RES:
-            case ECHO_RES:
-            case OPTION_RES:
-            case JOB_ASSIGN:
-            case JOB_ASSIGN_UNIQ:
-            case JOB_ASSIGN_ALL:
-            case STATUS_RES_UNIQUE:
-            case NO_JOB:
-                reply(connection, packet);
-                break;
-            case ERROR:
-                error(packet);
-                break;
-            default:
-                pool.role().onPacket(this, packet);
+            case JOB_CREATED, STATUS_RES, ECHO_RES, OPTION_RES, JOB_ASSIGN, JOB_ASSIGN_UNIQ, JOB_ASSIGN_ALL,
+                    STATUS_RES_UNIQUE, NO_JOB -> reply(connection, packet);
+            case ERROR -> error(packet);
+            default -> pool.role().onPacket(this, packet);
         }
     }
 
@@ -432,7 +441,7 @@ public final class ServerConnection implements ConnectionHandler {
 
     private void error(Packet packet) {
         String code = packet.fieldString(0);
-        String text = stripTrailingNuls(packet.field(1));
+        String text = new String(WireBytes.stripTrailingNuls(packet.field(1)), StandardCharsets.UTF_8);
         if ("JOB_NOT_FOUND".equals(code)) {
             // Answers a WORK_* packet, which has no pending entry (servers send it unsolicited).
             LOG.warn("{} says ERROR {}: {}", this, code, text);
@@ -464,19 +473,17 @@ public final class ServerConnection implements ConnectionHandler {
         }
     }
 
+    /** Text is an admin reply, so it is expected only while an admin request waits for one. */
+    @Override
+    public boolean acceptsText(NioConnection connection) {
+        return !admin.isEmpty();
+    }
+
     @Override
     public void onDecodeError(NioConnection connection, DecodeError error) {
         // A skipped reply would shift every later answer onto the wrong request: start over.
         LOG.warn("bad data from {}: {}", this, error.message());
         connection.close("bad data from server: " + error.message());
-    }
-
-    static String stripTrailingNuls(byte[] bytes) {
-        int n = bytes.length;
-        while (n > 0 && bytes[n - 1] == 0) {
-            n--;
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 
     private void safely(Runnable action) {
