@@ -1,5 +1,6 @@
 package dev.gear.server;
 
+import dev.gear.BaseClient;
 import dev.gear.internal.transport.ConnectionLimits;
 import dev.gear.internal.transport.SocketSettings;
 import dev.gear.internal.transport.TlsSettings;
@@ -15,7 +16,7 @@ public final class ServerDefaults {
     /** Default of {@link Server.Builder#incompleteFrameTimeout(Duration)}. */
     public static final Duration INCOMPLETE_FRAME_TIMEOUT = Duration.ofSeconds(60);
     /** Default of {@link Server.Builder#port(int)}: Gearman's port. */
-    public static final int PORT = 4730;
+    public static final int PORT = BaseClient.DEFAULT_PORT;
     /** Default of {@link Server.Builder#backlog(int)}. */
     public static final int BACKLOG = 1024;
     /** Default of {@link Server.Builder#maxUniqueLength(int)}, as gearmand's. */
