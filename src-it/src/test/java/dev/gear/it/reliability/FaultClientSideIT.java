@@ -256,19 +256,16 @@ class FaultClientSideIT {
         // garbage where an answer is due
         for (Garbage g : Garbage.values()) {
             String n = g.name().toLowerCase().replace('_', ' ');
-            // A stray text line (no admin request pending) breaks the framing like any other garbage:
-            // the connection is closed at once (issue 15, item 3; before, it was read as a line that
-            // could swallow the packets after it, and the call ran to its timeout).
-            boolean ignored = false;
+            // A text line that answers no admin request breaks the framing like any other garbage: the
+            // connection is closed at once and what waits on it fails, naming the bytes (issue 15).
             cases.add(new Case("submit, " + n + " instead of JOB_CREATED",
                     p -> { p.await(PacketType.SUBMIT_JOB); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, submitAndWait(),
-                    ignored ? TIMEOUT : CONN));
+                    CONN));
             cases.add(new Case("submit, " + n + " after JOB_CREATED",
                     p -> { p.await(PacketType.SUBMIT_JOB); p.send(created()); p.sendRaw(g.bytes()); p.drainUntilClosed(); },
-                    submitAndWait(), ignored ? TIMEOUT : LOST));
+                    submitAndWait(), LOST));
             cases.add(new Case("echo, " + n + " instead of ECHO_RES",
-                    p -> { p.await(PacketType.ECHO_REQ); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, echo(),
-                    ignored ? TIMEOUT : CONN));
+                    p -> { p.await(PacketType.ECHO_REQ); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, echo(), CONN));
             cases.add(new Case("getJob, " + n + " instead of JOB_ASSIGN_UNIQ",
                     p -> { p.await(PacketType.GRAB_JOB_UNIQ); p.sendRaw(g.bytes()); p.drainUntilClosed(); }, getJobAndComplete(), TIMEOUT));
         }
