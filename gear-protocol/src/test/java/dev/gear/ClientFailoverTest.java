@@ -124,6 +124,25 @@ class ClientFailoverTest {
                         .contains("no answer to SUBMIT_JOB within").contains("its share of the submit's timeout"));
     }
 
+    /**
+     * A JOB_CREATED that comes after the client gave up on its server is never taken: the
+     * connection was dropped before the next server was tried, so the job holds the good server's
+     * handle only, and the late server's answer goes nowhere.
+     */
+    @Test
+    void aJobCreatedAfterTheClientGaveUpOnThatServerIsNeverTaken() throws Exception {
+        ScriptedServer late = bad(ScriptedServer.lateAfterDrop());
+        Client client = clientOf(Client.builder().clientId("failover-late"), late);
+
+        Job job = client.submitJob(new Job("reverse", "late"), false, Precedence.NORMAL, Duration.ofSeconds(2));
+
+        assertAllRanOnTheGoodServer(List.of(job));
+        assertThat(late.submits()).isEqualTo(1);
+        late.awaitConnectionsEnded(1, 10);
+        assertThat(job.handle()).doesNotStartWith("H:late:");
+        assertThat(job.connection().port()).isEqualTo(good.port());
+    }
+
     @Test
     void whenEveryServerFailsTheExceptionNamesEachWithItsAnswer() throws Exception {
         good.close();

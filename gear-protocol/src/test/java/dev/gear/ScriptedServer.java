@@ -45,6 +45,20 @@ final class ScriptedServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Answers a submit only once the client has closed the connection (JOB_CREATED {@code H:late:<n>}
+     * written then, too late to be read): a server slower than the client's patience.
+     */
+    static Behaviour lateAfterDrop() {
+        return (socket, out, n) -> {
+            while (socket.getInputStream().read() >= 0) {
+                // until the client gives up on this server and closes the connection
+            }
+            out.write(Packet.response(PacketType.JOB_CREATED, "H:late:" + n).toBinary());
+            out.flush();
+        };
+    }
+
     /** Answers every submit with JOB_CREATED {@code H:fake:<n>}. */
     static Behaviour creating() {
         return (socket, out, n) -> {
