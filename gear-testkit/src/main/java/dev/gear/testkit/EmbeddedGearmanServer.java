@@ -18,6 +18,7 @@ import dev.gear.server.ServerSnapshot;
 import dev.gear.server.WorkerLossPolicy;
 import dev.gear.testkit.internal.EventJournal;
 import dev.gear.testkit.internal.FaultPlan;
+import dev.gear.testkit.internal.Holds;
 import dev.gear.testkit.internal.JournalRecorder;
 import dev.gear.testkit.internal.JournalWaits;
 import dev.gear.testkit.internal.PlainToTlsBridge;
@@ -68,7 +69,7 @@ import java.util.stream.Collectors;
  *
  * <h2>Scope and clean-up</h2>
  * Nothing is global: two servers in one JVM share no state, ports or threads, so tests may run in
- * parallel. {@link #reset()} clears journal, stubs, faults and queues between tests without
+ * parallel. {@link #reset()} clears journal, stubs, faults, holds and queues between tests without
  * rebinding; {@link #close()} frees everything. The test kit's own connections (stub worker,
  * test-side submitter) are real connections and are marked {@link Peer#stub()} in the journal.
  *
@@ -95,6 +96,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     private final EventJournal journal;
     private final JournalWaits waits;
     private final JournalRecorder recorder;
+    private final Holds holds;
     private final FaultPlan faults = new FaultPlan();
     private final Map<String, StubbedFunction> stubs = new ConcurrentHashMap<>();
     private final Reactions reactions = new Reactions();
@@ -112,6 +114,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         this.journal = new EventJournal(options.journalCapacity, Clock.systemUTC());
         this.waits = new JournalWaits(journal, options.timeoutMultiplier);
         this.recorder = new JournalRecorder(journal, reactions);
+        this.holds = new Holds(() -> core, journal, waits, options.defaultTimeout);
     }
 
     /** A builder with the defaults: port 0, journal cap 10 000, 5 s default timeout, unmatched jobs queue. */
@@ -487,6 +490,15 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         return new SubmittedJob(this, function, handle);
     }
 
+    /**
+     * From now on, jobs matching {@code criteria} are queued but handed to no worker until the
+     * returned hold releases them (see {@link JobHold}). Jobs already queued are not taken.
+     */
+    public JobHold holdJobs(JobCriteria criteria) {
+        requireStarted();
+        return new JobHold(holds.open(Objects.requireNonNull(criteria, "criteria")), criteria);
+    }
+
     // ------------------------------------------------------------------------------ breaking
 
     /** The next time a job of {@code function} is assigned, applies {@code fault} to that worker. */
@@ -562,6 +574,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
                 join(testClient.admin("cancel job " + job.handle()), "cancelling " + job.handle());
             }
         }
+        holds.closeAll(); // after the cancels: released jobs must not reach a worker
         journal.clear();
         waits.reset();
     }
