@@ -19,6 +19,7 @@ import dev.gear.server.WorkerLossPolicy;
 import dev.gear.testkit.internal.EventJournal;
 import dev.gear.testkit.internal.FaultPlan;
 import dev.gear.testkit.internal.Holds;
+import dev.gear.testkit.internal.HoldingStub;
 import dev.gear.testkit.internal.JournalRecorder;
 import dev.gear.testkit.internal.JournalWaits;
 import dev.gear.testkit.internal.PlainToTlsBridge;
@@ -103,6 +104,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     private final Map<String, PlainToTlsBridge> bridges = new ConcurrentHashMap<>();
     private EventLoop kitLoop;
     private StubWorker stubWorker;
+    private HoldingStub holding;
     private TestSideClient testClient;
     private volatile Server server;
     private volatile ServerCore core;
@@ -145,6 +147,8 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         kitLoop = new EventLoop("gear-testkit-" + options.name);
         StubWorker.Connector connector = this::connectKit;
         stubWorker = new StubWorker(kitLoop, connector, reactions::stubUnmatched);
+        holding = new HoldingStub(stubWorker, journal, waits, options.defaultTimeout);
+        stubWorker.holdWith(holding);
         testClient = new TestSideClient(kitLoop, connector);
         try {
             startServer(options.port);
@@ -185,6 +189,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     public synchronized void restart() {
         requireStarted();
         join(stubWorker.disconnect(), "stub worker disconnect");
+        holding.forget(); // the server treats them as a lost worker's jobs
         join(testClient.disconnect(), "test client disconnect");
         server.close();
         recorder.forgetConnections();
@@ -266,6 +271,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         closed = true;
         bridges.values().forEach(PlainToTlsBridge::close);
         if (server != null) {
+            holding.failUnfinished("as the server closes");
             server.close();
         }
         if (kitLoop != null) {
@@ -459,7 +465,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         }
         StubRules rules = new StubRules(function);
         StubbedFunction created = new StubbedFunction(rules,
-                () -> join(stubWorker.add(rules), "registering stub '" + function + "'"));
+                () -> join(stubWorker.add(rules), "registering stub '" + function + "'"), holding);
         StubbedFunction raced = stubs.putIfAbsent(function, created);
         return raced != null ? raced : created;
     }
@@ -565,6 +571,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         requireStarted();
         faults.clear();
         setAccepting(true);
+        holding.failUnfinished("as the server resets");
         if (!stubs.isEmpty()) {
             stubs.clear();
             join(stubWorker.removeAll(), "withdrawing stubs");
