@@ -23,6 +23,7 @@ import dev.gear.testkit.internal.HoldingStub;
 import dev.gear.testkit.internal.JournalRecorder;
 import dev.gear.testkit.internal.JournalWaits;
 import dev.gear.testkit.internal.PlainToTlsBridge;
+import dev.gear.testkit.internal.Settling;
 import dev.gear.testkit.internal.StubRules;
 import dev.gear.testkit.internal.StubWorker;
 import dev.gear.testkit.internal.TestSideClient;
@@ -98,6 +99,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     private final JournalWaits waits;
     private final JournalRecorder recorder;
     private final Holds holds;
+    private final Settling settling;
     private final FaultPlan faults = new FaultPlan();
     private final Map<String, StubbedFunction> stubs = new ConcurrentHashMap<>();
     private final Reactions reactions = new Reactions();
@@ -117,6 +119,8 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         this.waits = new JournalWaits(journal, options.timeoutMultiplier);
         this.recorder = new JournalRecorder(journal, reactions);
         this.holds = new Holds(() -> core, journal, waits, options.defaultTimeout);
+        this.settling = new Settling(journal, waits, this::snapshot, () -> holding.heldHandles(),
+                () -> join(kitLoop.submit(() -> null), "a round trip through the test kit's loop"));
     }
 
     /** A builder with the defaults: port 0, journal cap 10 000, 5 s default timeout, unmatched jobs queue. */
@@ -447,6 +451,25 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     /** {@link #awaitIdle(Duration)} with the default timeout. */
     public void awaitIdle() {
         awaitIdle(options.defaultTimeout);
+    }
+
+    /** {@link #awaitSettled(Duration)} with the default timeout. */
+    public ServerSnapshot awaitSettled() {
+        return awaitSettled(options.defaultTimeout);
+    }
+
+    /**
+     * Waits until nothing moves any more (Zuul's {@code waitUntilSettled}): no job queued that a
+     * connected worker could take, no job running unless a holding stub keeps it
+     * ({@link StubbedFunction#willHold()}), and no event pending in the journal. Held
+     * ({@link #holdJobs}) and delayed jobs, and jobs no worker registered for, do not move.
+     *
+     * @return the server's state once settled
+     * @throws AssertionError on timeout, listing every job that still moves
+     */
+    public ServerSnapshot awaitSettled(Duration timeout) {
+        requireStarted();
+        return settling.await(Objects.requireNonNull(timeout, "timeout"));
     }
 
     // ------------------------------------------------------------------------------ scripting
