@@ -459,13 +459,9 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     }
 
     /**
-     * Waits until nothing moves any more (Zuul's {@code waitUntilSettled}): no job queued that a
-     * connected worker could take, no job running unless a holding stub keeps it
-     * ({@link StubbedFunction#willHold()}), and no event pending in the journal. Held
-     * ({@link #holdJobs}) and delayed jobs, and jobs no worker registered for, do not move.
-     *
-     * @return the server's state once settled
-     * @throws AssertionError on timeout, listing every job that still moves
+     * Waits until nothing moves (Zuul's {@code waitUntilSettled}): no job queued that a connected worker
+     * could take, none running unless a {@link StubbedFunction#willHold()} stub keeps it, no journal
+     * event pending; returns the settled state, or throws an {@link AssertionError} listing what moves.
      */
     public ServerSnapshot awaitSettled(Duration timeout) {
         requireStarted();
