@@ -90,6 +90,14 @@ public final class JobAssert extends AbstractAssert<JobAssert, EmbeddedGearmanSe
         return inState(JobState.QUEUED);
     }
 
+    /**
+     * That such a job is held: queued, but kept from every worker by an open hold (see
+     * {@link EmbeddedGearmanServer#holdJobs(dev.gear.testkit.JobCriteria)}).
+     */
+    public RecordedJobAssert isHeld() {
+        return inState(JobState.HELD);
+    }
+
     /** That a worker (or stub) is running such a job. */
     public RecordedJobAssert isRunning() {
         return inState(JobState.RUNNING);

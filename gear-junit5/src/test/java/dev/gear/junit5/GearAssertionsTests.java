@@ -39,6 +39,19 @@ class GearAssertionsTests {
     }
 
     @Test
+    void isHeldPassesForAHeldJobOnlyAndWaitsForItWithin(Client client) {
+        server.holdJobs(JobCriteria.function("build"));
+        client.submitJob(new Job("build", "change-1"), true, Precedence.NORMAL, TIMEOUT);
+        client.submitJob(new Job("docs", "free"), true, Precedence.NORMAL, TIMEOUT);
+
+        assertThat(server).within(TIMEOUT).job("build").withPayload("change-1").isHeld().hasState(JobState.HELD);
+        assertThatThrownBy(() -> assertThat(server).job("docs").isHeld())
+                .hasMessageContaining("state is QUEUED, expected HELD");
+        assertThatThrownBy(() -> assertThat(server).job("build").isQueued())
+                .hasMessageContaining("state is HELD, expected QUEUED");
+    }
+
+    @Test
     void filtersOnUniquePriorityAndBackground(Client client) {
         client.submitJob(new Job("f", "p", "u-1"), true, Precedence.HIGH, TIMEOUT);
         client.submitJob(new Job("f", "p", "u-2"), false, Precedence.LOW, TIMEOUT);

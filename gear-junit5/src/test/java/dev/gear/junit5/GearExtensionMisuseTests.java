@@ -70,8 +70,8 @@ class GearExtensionMisuseTests {
                 "Client parameter [0] of method test(Client) in GearExtensionMisuseTests.TwoServersTestCase needs"
                         + " one Gearman server, but 2 are in scope (field 'first' of"
                         + " GearExtensionMisuseTests.TwoServersTestCase, field 'second' of"
-                        + " GearExtensionMisuseTests.TwoServersTestCase): call newClient() on the one you mean"
-                        + " instead");
+                        + " GearExtensionMisuseTests.TwoServersTestCase): name the field you mean with @ConnectedTo,"
+                        + " or call newClient() on that server instead");
     }
 
     @Test

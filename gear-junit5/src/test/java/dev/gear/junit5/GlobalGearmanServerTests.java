@@ -168,6 +168,38 @@ class GlobalGearmanServerTests {
         }
     }
 
+    @Test
+    void theReadmeExampleReachesTheServerThroughThePublishedAddress() {
+        TestExecutionSummary summary = launch(Map.of("gear.server.global.enabled", "true"), MailerTestCase.class);
+        assertThat(failures(summary)).isEmpty();
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
+    }
+
+    @Tag("fixture")
+    // quick-start:global:begin
+    // src/test/resources/junit-platform.properties: gear.server.global.enabled=true
+    static class MailerTestCase {
+        // Set before any test class loads: a Spring context cached across classes may read it.
+        static final String GEARMAN = System.getProperty("gear.server.host") + ":"
+                + System.getProperty("gear.server.port");
+
+        @GlobalGearmanServer
+        static EmbeddedGearmanServer server;                 // the run's one server; reset() is yours to call
+
+        @Test
+        void welcomeMailsGoThroughGearman() {
+            server.stub("mail").willComplete("sent");
+            Client app = new Client();                       // configured as the application would be
+            app.addServer(GEARMAN.split(":")[0], Integer.parseInt(GEARMAN.split(":")[1]));
+            app.waitForServer(Duration.ofSeconds(5));
+
+            assertThat(app.submitJob(new Job("mail", "welcome")).waitForCompletion(Duration.ofSeconds(5))
+                    .dataAsString()).isEqualTo("sent");
+            app.shutdown();
+        }
+    }
+    // quick-start:global:end
+
     @Tag("fixture")
     static class ParameterTestCase {
         @Test

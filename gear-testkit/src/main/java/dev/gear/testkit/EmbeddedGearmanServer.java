@@ -18,9 +18,12 @@ import dev.gear.server.ServerSnapshot;
 import dev.gear.server.WorkerLossPolicy;
 import dev.gear.testkit.internal.EventJournal;
 import dev.gear.testkit.internal.FaultPlan;
+import dev.gear.testkit.internal.Holds;
+import dev.gear.testkit.internal.HoldingStub;
 import dev.gear.testkit.internal.JournalRecorder;
 import dev.gear.testkit.internal.JournalWaits;
 import dev.gear.testkit.internal.PlainToTlsBridge;
+import dev.gear.testkit.internal.Settling;
 import dev.gear.testkit.internal.StubRules;
 import dev.gear.testkit.internal.StubWorker;
 import dev.gear.testkit.internal.TestSideClient;
@@ -68,7 +71,7 @@ import java.util.stream.Collectors;
  *
  * <h2>Scope and clean-up</h2>
  * Nothing is global: two servers in one JVM share no state, ports or threads, so tests may run in
- * parallel. {@link #reset()} clears journal, stubs, faults and queues between tests without
+ * parallel. {@link #reset()} clears journal, stubs, faults, holds and queues between tests without
  * rebinding; {@link #close()} frees everything. The test kit's own connections (stub worker,
  * test-side submitter) are real connections and are marked {@link Peer#stub()} in the journal.
  *
@@ -95,12 +98,15 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     private final EventJournal journal;
     private final JournalWaits waits;
     private final JournalRecorder recorder;
+    private final Holds holds;
+    private final Settling settling;
     private final FaultPlan faults = new FaultPlan();
     private final Map<String, StubbedFunction> stubs = new ConcurrentHashMap<>();
     private final Reactions reactions = new Reactions();
     private final Map<String, PlainToTlsBridge> bridges = new ConcurrentHashMap<>();
     private EventLoop kitLoop;
     private StubWorker stubWorker;
+    private HoldingStub holding;
     private TestSideClient testClient;
     private volatile Server server;
     private volatile ServerCore core;
@@ -112,6 +118,9 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         this.journal = new EventJournal(options.journalCapacity, Clock.systemUTC());
         this.waits = new JournalWaits(journal, options.timeoutMultiplier);
         this.recorder = new JournalRecorder(journal, reactions);
+        this.holds = new Holds(() -> core, journal, waits, options.defaultTimeout);
+        this.settling = new Settling(journal, waits, this::snapshot, () -> holding.heldHandles(),
+                () -> join(kitLoop.submit(() -> null), "a round trip through the test kit's loop"));
     }
 
     /** A builder with the defaults: port 0, journal cap 10 000, 5 s default timeout, unmatched jobs queue. */
@@ -142,6 +151,8 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         kitLoop = new EventLoop("gear-testkit-" + options.name);
         StubWorker.Connector connector = this::connectKit;
         stubWorker = new StubWorker(kitLoop, connector, reactions::stubUnmatched);
+        holding = new HoldingStub(stubWorker, journal, waits, options.defaultTimeout);
+        stubWorker.holdWith(holding);
         testClient = new TestSideClient(kitLoop, connector);
         try {
             startServer(options.port);
@@ -182,6 +193,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
     public synchronized void restart() {
         requireStarted();
         join(stubWorker.disconnect(), "stub worker disconnect");
+        holding.forget(); // the server treats them as a lost worker's jobs
         join(testClient.disconnect(), "test client disconnect");
         server.close();
         recorder.forgetConnections();
@@ -263,6 +275,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         closed = true;
         bridges.values().forEach(PlainToTlsBridge::close);
         if (server != null) {
+            holding.failUnfinished("as the server closes");
             server.close();
         }
         if (kitLoop != null) {
@@ -440,6 +453,21 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         awaitIdle(options.defaultTimeout);
     }
 
+    /** {@link #awaitSettled(Duration)} with the default timeout. */
+    public ServerSnapshot awaitSettled() {
+        return awaitSettled(options.defaultTimeout);
+    }
+
+    /**
+     * Waits until nothing moves (Zuul's {@code waitUntilSettled}): no job queued that a connected worker
+     * could take, none running unless a {@link StubbedFunction#willHold()} stub keeps it, no journal
+     * event pending; returns the settled state, or throws an {@link AssertionError} listing what moves.
+     */
+    public ServerSnapshot awaitSettled(Duration timeout) {
+        requireStarted();
+        return settling.await(Objects.requireNonNull(timeout, "timeout"));
+    }
+
     // ------------------------------------------------------------------------------ scripting
 
     /**
@@ -456,7 +484,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         }
         StubRules rules = new StubRules(function);
         StubbedFunction created = new StubbedFunction(rules,
-                () -> join(stubWorker.add(rules), "registering stub '" + function + "'"));
+                () -> join(stubWorker.add(rules), "registering stub '" + function + "'"), holding);
         StubbedFunction raced = stubs.putIfAbsent(function, created);
         return raced != null ? raced : created;
     }
@@ -485,6 +513,15 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         String handle = join(testClient.submit(function, unique, payload, precedence, background),
                 "submitting a job for '" + function + "'");
         return new SubmittedJob(this, function, handle);
+    }
+
+    /**
+     * From now on, jobs matching {@code criteria} are queued but handed to no worker until the
+     * returned hold releases them (see {@link JobHold}). Jobs already queued are not taken.
+     */
+    public JobHold holdJobs(JobCriteria criteria) {
+        requireStarted();
+        return new JobHold(holds.open(Objects.requireNonNull(criteria, "criteria")), criteria);
     }
 
     // ------------------------------------------------------------------------------ breaking
@@ -553,6 +590,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
         requireStarted();
         faults.clear();
         setAccepting(true);
+        holding.failUnfinished("as the server resets");
         if (!stubs.isEmpty()) {
             stubs.clear();
             join(stubWorker.removeAll(), "withdrawing stubs");
@@ -562,6 +600,7 @@ public final class EmbeddedGearmanServer implements AutoCloseable {
                 join(testClient.admin("cancel job " + job.handle()), "cancelling " + job.handle());
             }
         }
+        holds.closeAll(); // after the cancels: released jobs must not reach a worker
         journal.clear();
         waits.reset();
     }

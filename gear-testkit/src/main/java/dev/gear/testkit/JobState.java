@@ -8,6 +8,11 @@ package dev.gear.testkit;
 public enum JobState {
     /** Submitted and waiting for a worker (again, after a requeue). */
     QUEUED,
+    /**
+     * Submitted, but kept from every worker by an open {@link JobHold} until it is released
+     * (see {@link EmbeddedGearmanServer#holdJobs(JobCriteria)}); admin {@code status} counts it as queued.
+     */
+    HELD,
     /** Assigned to a worker or stub that has not finished it. */
     RUNNING,
     /** WORK_COMPLETE. */
@@ -23,6 +28,6 @@ public enum JobState {
 
     /** Whether the job can no longer change. */
     public boolean isTerminal() {
-        return this != QUEUED && this != RUNNING;
+        return this != QUEUED && this != HELD && this != RUNNING;
     }
 }

@@ -86,6 +86,21 @@ public sealed interface JournalEvent {
             implements JournalEvent {
     }
 
+    /** An open {@link JobHold} took the job as it was about to be queued: no worker gets it until released. */
+    record JobHeld(long sequence, Instant time, String handle, String function) implements JournalEvent {
+    }
+
+    /** Every hold that took the job let go of it: it is queued again, in its original place. */
+    record JobReleased(long sequence, Instant time, String handle, String function) implements JournalEvent {
+    }
+
+    /**
+     * Something the test kit itself did to a job and wants the reader of the journal to know, e.g.
+     * failing a job a holding stub still held when the server closed.
+     */
+    record KitNote(long sequence, Instant time, String handle, String note) implements JournalEvent {
+    }
+
     /** The job was cancelled by {@code by} (admin {@code cancel job}). */
     record JobCancelled(long sequence, Instant time, Peer by, String handle, String function)
             implements JournalEvent {

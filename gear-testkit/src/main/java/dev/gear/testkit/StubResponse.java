@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * What a stubbed function sends for one job, step by step, exactly as a worker would on the wire:
  * optional WORK_STATUS / WORK_DATA / WORK_WARNING packets and pauses, then one ending
- * (WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION). Immutable.
+ * (WORK_COMPLETE, WORK_FAIL or WORK_EXCEPTION), or a {@link Hold} that leaves the ending to the test.
+ * Immutable.
  *
  * <pre>{@code
  * StubResponse.builder().status(1, 2).data("half").warning("slow disk")
@@ -61,6 +62,18 @@ public final class StubResponse {
 
     /** Ends with WORK_EXCEPTION carrying {@code data}. */
     public record Exception(Payload data) implements Step {
+    }
+
+    /**
+     * Ends nothing: the stub keeps the job (it stays RUNNING) and answers only when the test does,
+     * through the {@link HeldJob}s of {@link StubbedFunction#awaitHeld(int)}.
+     */
+    public record Hold() implements Step {
+    }
+
+    /** Keeps the job running until the test answers it (see {@link StubbedFunction#willHold()}). */
+    public static StubResponse hold() {
+        return builder().hold();
     }
 
     /** Completes with {@code result}. */
@@ -155,6 +168,11 @@ public final class StubResponse {
 
         public StubResponse fail() {
             return end(new Fail());
+        }
+
+        /** After the steps so far, keeps the job until the test answers it (see {@link StubbedFunction#willHold()}). */
+        public StubResponse hold() {
+            return end(new Hold());
         }
 
         public StubResponse exception(String message) {

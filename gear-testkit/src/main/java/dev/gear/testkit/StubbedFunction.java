@@ -1,6 +1,8 @@
 package dev.gear.testkit;
 
+import dev.gear.testkit.internal.HoldingStub;
 import dev.gear.testkit.internal.StubRules;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,11 +35,18 @@ public final class StubbedFunction {
     private final StubRules rules;
     private final Runnable register;
     private final AtomicBoolean registered = new AtomicBoolean();
+    private final HoldingStub holding;
 
     /** {@code register} announces the function to the server; run once, after the first rule is in place. */
     StubbedFunction(StubRules rules, Runnable register) {
+        this(rules, register, null);
+    }
+
+    /** {@code holding} keeps the jobs {@link #willHold()} takes. */
+    StubbedFunction(StubRules rules, Runnable register, HoldingStub holding) {
         this.rules = rules;
         this.register = register;
+        this.holding = holding;
     }
 
     /**
@@ -87,6 +96,32 @@ public final class StubbedFunction {
         return registered();
     }
 
+    /**
+     * By default, take every job and answer nothing until the test does: the job stays RUNNING on
+     * the stub, and {@link #awaitHeld(int)} hands it to the test as a {@link HeldJob}.
+     */
+    public StubbedFunction willHold() {
+        return willRespond(StubResponse.hold());
+    }
+
+    /** {@link #awaitHeld(int, Duration)} with the server's default timeout. */
+    public List<HeldJob> awaitHeld(int count) {
+        return awaitHeld(count, null);
+    }
+
+    /**
+     * Waits until this stub holds at least {@code count} jobs the test has not finished, and returns
+     * them in the order the stub took them.
+     *
+     * @throws AssertionError on timeout, listing what the stub holds and every job the journal saw
+     */
+    public List<HeldJob> awaitHeld(int count, Duration timeout) {
+        if (holding == null) {
+            throw new IllegalStateException("this stub is not attached to a running server");
+        }
+        return holding.awaitHeld(function(), count, timeout).stream().map(HeldJob::new).toList();
+    }
+
     /** Starts a conditional rule for jobs whose payload satisfies {@code payloadMatches}. */
     public Conditional when(Predicate<byte[]> payloadMatches) {
         return new Conditional(Objects.requireNonNull(payloadMatches, "payloadMatches"));
@@ -118,6 +153,11 @@ public final class StubbedFunction {
 
         public StubbedFunction willThrow(String message) {
             return willRespond(StubResponse.exception(message));
+        }
+
+        /** Holds the matching jobs for the test to answer (see {@link StubbedFunction#willHold()}). */
+        public StubbedFunction willHold() {
+            return willRespond(StubResponse.hold());
         }
 
         public StubbedFunction willRespond(StubResponse first, StubResponse... then) {

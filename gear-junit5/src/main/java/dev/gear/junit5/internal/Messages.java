@@ -41,6 +41,16 @@ final class Messages {
                 + String.join(", ", candidates) + "): " + remedy;
     }
 
+    static String connectedToUnknown(String name, String site, List<String> candidates) {
+        return "@ConnectedTo(\"" + name + "\") on " + site + " names no @GearmanServer field in scope; "
+                + (candidates.isEmpty() ? "no server is in scope" : "in scope: " + String.join(", ", candidates));
+    }
+
+    static String connectedToAmbiguous(String name, String site, List<String> matching) {
+        return "@ConnectedTo(\"" + name + "\") on " + site + " names " + matching.size()
+                + " @GearmanServer fields in scope (" + String.join(", ", matching) + "): rename one of them";
+    }
+
     static String clientCertWithoutTls(String cn, String site, String server) {
         return "@ClientCert(\"" + cn + "\") on " + site + " needs a TLS server, but " + server
                 + " is plain: use @GearmanServer(tls = true)";

@@ -4,6 +4,7 @@ import dev.gear.Client;
 import dev.gear.Worker;
 import dev.gear.junit5.CanDo;
 import dev.gear.junit5.ClientCert;
+import dev.gear.junit5.ConnectedTo;
 import dev.gear.junit5.GearmanServer;
 import dev.gear.server.Acl;
 import dev.gear.testkit.EmbeddedGearmanServer;
@@ -22,7 +23,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * Resolves the parameters the extension offers: {@code @GearmanServer EmbeddedGearmanServer} (a
  * new server for that method), and {@code EmbeddedGearmanServer}, {@code Client} and
- * {@code Worker} without annotation (the one server in scope, or a peer connected to it).
+ * {@code Worker} without annotation (the one server in scope, or a peer connected to it, or to the
+ * server of the field {@code @ConnectedTo} names).
  */
 public final class ParameterInjection {
     private final ServerScope scope;
@@ -44,6 +46,9 @@ public final class ParameterInjection {
         }
         if (parameterContext.isAnnotated(CanDo.class) && type != Worker.class) {
             throw new ParameterResolutionException(Messages.misplaced("@CanDo", site, "Worker"));
+        }
+        if (parameterContext.isAnnotated(ConnectedTo.class) && type != Worker.class && type != Client.class) {
+            throw new ParameterResolutionException(Messages.misplaced("@ConnectedTo", site, "Client and Worker"));
         }
         if (parameterContext.isAnnotated(ClientCert.class) && type != Worker.class && type != Client.class) {
             throw new ParameterResolutionException(Messages.misplaced("@ClientCert", site, "Client and Worker"));
@@ -74,7 +79,9 @@ public final class ParameterInjection {
         }
         Class<?> type = parameter.getType();
         String site = Sites.parameter(parameter, index);
-        ManagedServer managed = onlyServer(context, type.getSimpleName(), site, remedy(type));
+        Optional<String> named = parameterContext.findAnnotation(ConnectedTo.class).map(ConnectedTo::value);
+        ManagedServer managed = named.isPresent() ? namedServer(context, named.get(), site)
+                : onlyServer(context, type.getSimpleName(), site, remedy(type));
         if (type == EmbeddedGearmanServer.class) {
             return managed.server();
         }
@@ -127,6 +134,21 @@ public final class ParameterInjection {
         }
     }
 
+    /** The server of the {@code @GearmanServer} field called {@code name} among those in scope. */
+    private ManagedServer namedServer(ExtensionContext context, String name, String site) {
+        List<ManagedServer> servers = scope.visible(context);
+        List<ManagedServer> matching = servers.stream().filter(s -> name.equals(Sites.fieldName(s.site()))).toList();
+        if (matching.isEmpty()) {
+            throw new ParameterResolutionException(Messages.connectedToUnknown(name, site,
+                    servers.stream().map(ManagedServer::site).sorted().toList()));
+        }
+        if (matching.size() > 1) {
+            throw new ParameterResolutionException(Messages.connectedToAmbiguous(name, site,
+                    matching.stream().map(ManagedServer::site).sorted().toList()));
+        }
+        return matching.get(0);
+    }
+
     private ManagedServer onlyServer(ExtensionContext context, String what, String site, String remedy) {
         List<ManagedServer> servers = scope.visible(context);
         if (servers.isEmpty()) {
@@ -141,10 +163,10 @@ public final class ParameterInjection {
 
     private static String remedy(Class<?> type) {
         if (type == Client.class) {
-            return "call newClient() on the one you mean instead";
+            return "name the field you mean with @ConnectedTo, or call newClient() on that server instead";
         }
         if (type == Worker.class) {
-            return "call newWorker(...) on the one you mean instead";
+            return "name the field you mean with @ConnectedTo, or call newWorker(...) on that server instead";
         }
         return "use the field you mean, or keep one @GearmanServer";
     }

@@ -30,6 +30,17 @@ public final class Sites {
                 + className(field.getDeclaringClass());
     }
 
+    /**
+     * The field name in a site made by {@link #field(Field)}, or null for any other site (a
+     * parameter): kept next to {@link #field(Field)} so the two formats change together.
+     */
+    public static String fieldName(String site) {
+        java.util.regex.Matcher m = FIELD_SITE.matcher(site);
+        return m.lookingAt() ? m.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern FIELD_SITE = java.util.regex.Pattern.compile("(?:static )?field '([^']*)' of ");
+
     /** {@code parameter [0] of method test(Client) in OrderTest}, or {@code … of constructor OrderTest(Client)}. */
     public static String parameter(Parameter parameter, int index) {
         Executable executable = parameter.getDeclaringExecutable();

@@ -104,6 +104,10 @@ public final class JobFolder {
             } else if (e instanceof JobRequeued r) {
                 state = JobState.QUEUED;
                 reason = r.reason();
+            } else if (e instanceof JournalEvent.JobHeld) {
+                state = JobState.HELD;
+            } else if (e instanceof JournalEvent.JobReleased) {
+                state = JobState.QUEUED;
             } else if (e instanceof JobDropped d) {
                 state = JobState.DROPPED;
                 reason = d.reason();

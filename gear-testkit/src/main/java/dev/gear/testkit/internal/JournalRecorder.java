@@ -37,6 +37,11 @@ public final class JournalRecorder implements ServerEventListener {
     private final Map<String, Peer> workerOfHandle = new HashMap<>();
     /** function → connections registered for it; read from other threads by awaitWorkers. */
     private final Map<String, Set<Long>> workers = new ConcurrentHashMap<>();
+    /**
+     * Jobs a hold took before their submission was recorded: the server queues (and so holds) a
+     * job before it answers JOB_CREATED, but the journal tells the submission first.
+     */
+    private final Set<String> heldBeforeSubmitted = new java.util.HashSet<>();
     /** Local addresses of the test kit's stub worker connections, to mark their peers. */
     private final Set<String> stubAddresses = ConcurrentHashMap.newKeySet();
 
@@ -105,6 +110,9 @@ public final class JournalRecorder implements ServerEventListener {
             JournalEvent.JobSubmitted e = journal.append((seq, t) -> new JournalEvent.JobSubmitted(seq, t,
                     peer(s.connectionId(), null), s.handle(), s.function(), s.unique(), Payload.of(s.payload()),
                     s.precedence(), s.background(), s.coalesced()));
+            if (heldBeforeSubmitted.remove(s.handle())) {
+                journal.append((seq, t) -> new JournalEvent.JobHeld(seq, t, s.handle(), s.function()));
+            }
             if (!s.coalesced()) {
                 reactions.jobSubmitted(e, workerCount(s.function()) > 0);
             }
@@ -141,6 +149,14 @@ public final class JournalRecorder implements ServerEventListener {
             String f = functionOfHandle.get(r.handle());
             workerOfHandle.remove(r.handle());
             journal.append((seq, t) -> new JournalEvent.JobRequeued(seq, t, r.handle(), f, r.reason()));
+        } else if (event instanceof ServerEvent.JobHeld h) {
+            if (functionOfHandle.containsKey(h.handle())) {
+                journal.append((seq, t) -> new JournalEvent.JobHeld(seq, t, h.handle(), h.function()));
+            } else {
+                heldBeforeSubmitted.add(h.handle());
+            }
+        } else if (event instanceof ServerEvent.JobReleased r) {
+            journal.append((seq, t) -> new JournalEvent.JobReleased(seq, t, r.handle(), r.function()));
         } else if (event instanceof ServerEvent.JobCancelled c) {
             String f = functionOfHandle.remove(c.handle());
             if (c.reason() != null && c.reason().startsWith("cancel")) {

@@ -142,7 +142,7 @@ public final class JournalWaits {
             return "";
         }
         Comparator<RecordedJob> byMismatch = Comparator
-                .comparingInt((RecordedJob job) -> job.function().equals(criteria.functionName()) ? 0 : 1)
+                .comparingInt((RecordedJob job) -> criteria.matchesFunction(job.function()) ? 0 : 1)
                 .thenComparingInt(job -> criteria.mismatches(job).size())
                 .thenComparing(Comparator.comparingLong(RecordedJob::submittedAt).reversed());
         RecordedJob best = jobs.stream().min(byMismatch).orElseThrow();

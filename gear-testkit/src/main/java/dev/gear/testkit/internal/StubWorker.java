@@ -44,6 +44,12 @@ public final class StubWorker implements ConnectionHandler {
         void unmatched(String handle, String function);
     }
 
+    /** Takes the jobs a holding stub keeps for the test to answer (loop thread). */
+    @FunctionalInterface
+    public interface HoldSink {
+        void hold(NioConnection connection, String handle, String function, byte[] payload);
+    }
+
     private enum State { GRABBING, SLEEPING }
 
     private final EventLoop loop;
@@ -57,11 +63,38 @@ public final class StubWorker implements ConnectionHandler {
     private NioConnection connection;
     private CompletableFuture<NioConnection> connecting;
     private State state = State.SLEEPING;
+    private volatile HoldSink holdSink = (c, handle, function, payload) -> {
+    };
 
     public StubWorker(EventLoop loop, Connector connector, UnmatchedSink unmatched) {
         this.loop = loop;
         this.connector = connector;
         this.unmatched = unmatched;
+    }
+
+    /** Where jobs go that a rule answers with {@link StubResponse#hold()}. */
+    public void holdWith(HoldSink sink) {
+        this.holdSink = java.util.Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Sends {@code packet} for a held job on {@code c}, the connection that took it, then an ECHO
+     * round trip: completes once the server has processed the packet. Fails when that connection
+     * is gone (the server then already dealt with the job as a lost worker's).
+     */
+    public CompletableFuture<Void> sendHeld(NioConnection c, Packet packet) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (c != connection || !c.isOpen()) {
+                done.completeExceptionally(new IllegalStateException(
+                        "the stub connection that took this job is closed, so the server already failed or requeued it"));
+                return;
+            }
+            c.send(packet);
+            echoes.add(done);
+            c.send(Packet.request(PacketType.ECHO_REQ, new byte[0]));
+        });
+        return done;
     }
 
     /** The local address of the stub's connection, or {@code null} if not connected (loop thread). */
@@ -227,10 +260,10 @@ public final class StubWorker implements ConnectionHandler {
             c.send(Packet.request(PacketType.WORK_FAIL, handle));
             return;
         }
-        run(c, handle, payload, response.get().steps(), 0);
+        run(c, handle, function, payload, response.get().steps(), 0);
     }
 
-    private void run(NioConnection c, String handle, byte[] payload, List<Step> steps, int from) {
+    private void run(NioConnection c, String handle, String function, byte[] payload, List<Step> steps, int from) {
         byte[] h = handle.getBytes(StandardCharsets.UTF_8);
         for (int i = from; i < steps.size(); i++) {
             if (!c.isOpen()) {
@@ -239,7 +272,7 @@ public final class StubWorker implements ConnectionHandler {
             Step step = steps.get(i);
             if (step instanceof StubResponse.Delay d) {
                 int next = i + 1;
-                loop.schedule(d.duration(), () -> run(c, handle, payload, steps, next));
+                loop.schedule(d.duration(), () -> run(c, handle, function, payload, steps, next));
                 return;
             } else if (step instanceof StubResponse.Data d) {
                 c.send(Packet.request(PacketType.WORK_DATA, h, d.data().bytes()));
@@ -254,6 +287,8 @@ public final class StubWorker implements ConnectionHandler {
                 c.send(Packet.request(PacketType.WORK_FAIL, h));
             } else if (step instanceof StubResponse.Exception x) {
                 c.send(Packet.request(PacketType.WORK_EXCEPTION, h, x.data().bytes()));
+            } else if (step instanceof StubResponse.Hold) {
+                holdSink.hold(c, handle, function, payload);
             }
         }
     }
