@@ -64,6 +64,14 @@ public record Journal(List<JournalEvent> events, long dropped, int capacity) {
         return JournalDump.render(this, format);
     }
 
+    /**
+     * A readable listing in which the events from sequence {@code markFrom} on are marked with
+     * {@code >}: e.g. those of one test on a server that several tests share.
+     */
+    public String dump(PayloadFormat format, long markFrom) {
+        return JournalDump.render(this, format, markFrom);
+    }
+
     @Override
     public String toString() {
         return dump();
