@@ -43,13 +43,13 @@ class GearAssertionsTests {
         client.submitJob(new Job("f", "p", "u-1"), true, Precedence.HIGH, TIMEOUT);
         client.submitJob(new Job("f", "p", "u-2"), false, Precedence.LOW, TIMEOUT);
 
-        assertThat(server).job("f").withUnique("u-1").withPriority(Precedence.HIGH).inBackground().isQueued();
-        assertThat(server).job("f").withUnique("u-2").withPriority(Precedence.LOW).inForeground().wasSubmitted()
+        assertThat(server).job("f").withUnique("u-1").withPrecedence(Precedence.HIGH).inBackground().isQueued();
+        assertThat(server).job("f").withUnique("u-2").withPrecedence(Precedence.LOW).inForeground().wasSubmitted()
                 .hasState(JobState.QUEUED);
         assertThatThrownBy(() -> assertThat(server).job("f").withUnique("u-2").inBackground().wasSubmitted())
                 .hasMessageContaining("it ran in the foreground, expected background");
-        assertThatThrownBy(() -> assertThat(server).job("f").withPriority(Precedence.NORMAL).wasSubmitted())
-                .hasMessageContaining("priority is LOW, expected NORMAL");
+        assertThatThrownBy(() -> assertThat(server).job("f").withPrecedence(Precedence.NORMAL).wasSubmitted())
+                .hasMessageContaining("precedence is LOW, expected NORMAL");
     }
 
     @Test

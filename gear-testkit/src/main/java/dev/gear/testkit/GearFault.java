@@ -1,5 +1,6 @@
 package dev.gear.testkit;
 
+import dev.gear.testkit.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,6 +44,12 @@ public sealed interface GearFault {
             if (duration.isNegative()) {
                 throw new IllegalArgumentException("delay must not be negative: " + duration);
             }
+        }
+
+        /** {@code Delay[300 ms]}: durations read as people write them. */
+        @Override
+        public String toString() {
+            return "Delay[" + Durations.human(duration) + "]";
         }
     }
 

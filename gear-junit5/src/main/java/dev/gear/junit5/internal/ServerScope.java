@@ -75,6 +75,7 @@ public final class ServerScope {
                 startField(storeContextOf(context, instance), field, instance);
             }
         }
+        TestStartMarks.remember(context, visible(context));
     }
 
     /** The server of a {@code @GearmanServer} parameter, started on first use in this context. */

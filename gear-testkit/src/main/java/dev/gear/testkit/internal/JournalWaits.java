@@ -188,20 +188,9 @@ public final class JournalWaits {
         return sb.toString();
     }
 
-    /**
-     * The ACL denials in {@code j}, one per line after a blank-free heading, or {@code ""} when
-     * there were none. Every wait's failure ends with this: a denied CAN_DO is silently ignored
-     * by the server (gear's rule), so without it a wait for a registration fails with no hint why.
-     */
+    /** {@link Journal#describeAclDenials()} of {@code j}, on a line of its own. */
     public static String aclDenials(Journal j) {
-        List<JournalEvent.AclDenied> denied = j.events(JournalEvent.AclDenied.class);
-        if (denied.isEmpty()) {
-            return "";
-        }
-        return "\nACL denials in the journal (" + denied.size() + "):" + denied.stream()
-                .map(d -> "\n  #" + d.sequence() + " " + d.action() + " '" + d.target() + "' denied to "
-                        + (d.peer().subject() == null ? "[" + d.peer() + "] (no certificate)"
-                                : "CN=" + d.peer().subject() + " [" + d.peer() + "]"))
-                .collect(Collectors.joining());
+        String denials = j.describeAclDenials();
+        return denials.isEmpty() ? "" : "\n" + denials;
     }
 }
