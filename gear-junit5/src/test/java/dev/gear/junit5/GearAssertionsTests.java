@@ -67,7 +67,7 @@ class GearAssertionsTests {
         org.assertj.core.api.Assertions.assertThat(e.getMessage())
                 .contains("Expected a job for function 'resize' with payload \"b.png\" in state COMPLETED,\n"
                         + "but the closest was\n  #")
-                .contains("which differs: payload differs at byte 0; state is QUEUED, expected COMPLETED")
+                .contains("which differs: payload differs at byte 0 (counting from 0): 0x61 here, 0x62 expected; state is QUEUED, expected COMPLETED")
                 .contains("Jobs seen (2):");
     }
 
@@ -94,7 +94,7 @@ class GearAssertionsTests {
         client.submitJob(new Job("never", "x"), true, Precedence.NORMAL, TIMEOUT);
 
         assertThatThrownBy(() -> assertThat(server).within(Duration.ofMillis(300)).job("never").isCompleted())
-                .hasMessageContaining("Expected a job for function 'never' in state COMPLETED within PT0.3S,")
+                .hasMessageContaining("Expected a job for function 'never' in state COMPLETED within 300 ms,")
                 .hasMessageContaining("which differs: state is QUEUED, expected COMPLETED");
     }
 
