@@ -105,8 +105,8 @@ public final class RecordedJobAssert extends AbstractObjectAssert<RecordedJobAss
         Objects.requireNonNull(reason, "reason");
         if (!reason.equals(actual.reason())) {
             throw failureWithActualExpected(String.valueOf(actual.reason()), reason, "%s", "\nExpected " + job()
-                    + " to have failure reason\n  \"" + reason + "\"\nbut it had "
-                    + (actual.reason() == null ? "none (state " + actual.state() + ")" : "\n  \"" + actual.reason() + "\""));
+                    + " to have failure reason\n  \"" + reason + "\"\nbut it had"
+                    + (actual.reason() == null ? " none (state " + actual.state() + ")" : "\n  \"" + actual.reason() + "\""));
         }
         return myself;
     }

@@ -157,4 +157,53 @@ class GearAssertionsTests {
                 .hasMessageContaining("submitted by (no certificate, conn#")
                 .hasMessageContaining("expected CN=alice");
     }
+
+    @Test
+    void theFirstStubIsOneWorker() {
+        server.stub("render").willComplete("PDF");
+
+        assertThat(server).hasWorkersFor("render", 1);
+    }
+
+    @Test
+    void recordedJobProgressDataWarningsAndWorker() {
+        server.stub("render").willRespond(StubResponse.builder().status(1, 2).data("page 1").data("page 2")
+                .warning("slow font").status(2, 2).complete("PDF"));
+        server.submit("render", "report.odt");
+
+        assertThat(server).within(TIMEOUT).job("render").isCompleted().hasResult("PDF").hasStatus(2, 2)
+                .hasData("page 1", "page 2").hasWarnings("slow font").wasRunByStub();
+        RecordedJobAssert job = assertThat(server).job("render").isCompleted();
+        assertThatThrownBy(() -> job.hasStatus(1, 2))
+                .hasMessageContaining("Expected the last WORK_STATUS of job H:")
+                .hasMessageContaining(" for function 'render' with payload \"report.odt\" to be 1/2 but was 2/2");
+        assertThatThrownBy(() -> job.hasData("page 1"))
+                .hasMessageContaining("WORK_DATA chunks of job H:")
+                .hasMessageContaining("to be\n  [\"page 1\"]\nbut they were\n  [\"page 1\", \"page 2\"]");
+        assertThatThrownBy(() -> job.hasWarnings("other")).hasMessageContaining("WORK_WARNING chunks");
+        assertThatThrownBy(() -> job.wasRunBy("renderer"))
+                .hasMessageContaining("to have been run by CN=renderer but it was run by [conn#");
+    }
+
+    @Test
+    void wrongResultNamesFunctionAndPayload() {
+        server.stub("render").willComplete("PDF");
+        server.submit("render", "report.odt");
+
+        assertThatThrownBy(() -> assertThat(server).within(TIMEOUT).job("render").isCompleted().hasResult("PNG"))
+                .hasMessageContaining("Expected the result of job H:")
+                .hasMessageContaining(" for function 'render' with payload \"report.odt\" to be\n  \"PNG\"\nbut was\n"
+                        + "  \"PDF\"\n  (differs at byte 1 (counting from 0): 0x44 here, 0x4e expected)");
+    }
+
+    @Test
+    void failureReason() {
+        server.stub("render").willFail();
+        server.submit("render", "x");
+
+        RecordedJobAssert job = assertThat(server).within(TIMEOUT).job("render").isFailed();
+        job.hasFailureReason("worker sent WORK_FAIL");
+        assertThatThrownBy(() -> job.hasFailureReason("worker lost"))
+                .hasMessageContaining("to have failure reason\n  \"worker lost\"\nbut it had\n  \"worker sent WORK_FAIL\"");
+    }
 }
