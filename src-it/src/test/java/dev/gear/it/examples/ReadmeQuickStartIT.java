@@ -37,7 +37,7 @@ class ReadmeQuickStartIT {
                 }
             }
         }
-        assertThat(regions).containsExactlyInAnyOrder("acl", "client", "handler", "library", "queued", "worker");
+        assertThat(regions).containsExactlyInAnyOrder("acl", "client", "handler", "library", "parallel", "queued", "worker");
     }
 
     private static String dedent(String region) {
