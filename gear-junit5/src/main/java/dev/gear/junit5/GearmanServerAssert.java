@@ -38,7 +38,7 @@ public final class GearmanServerAssert extends AbstractAssert<GearmanServerAsser
     public GearmanServerAssert within(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout.toMillis() + " ms");
         }
         isNotNull();
         GearmanServerAssert waiting = new GearmanServerAssert(actual, timeout);

@@ -159,6 +159,14 @@ class GearAssertionsTests {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
+    void withPriorityIsTheOldNameOfWithPrecedence(Client client) {
+        client.submitJob(new Job("f", "p"), true, Precedence.HIGH, TIMEOUT);
+
+        assertThat(server).job("f").withPriority(Precedence.HIGH).isQueued();
+    }
+
+    @Test
     void theFirstStubIsOneWorker() {
         server.stub("render").willComplete("PDF");
 

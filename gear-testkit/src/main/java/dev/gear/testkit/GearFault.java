@@ -42,7 +42,7 @@ public sealed interface GearFault {
     record Delay(Duration duration) implements GearFault {
         public Delay {
             if (duration.isNegative()) {
-                throw new IllegalArgumentException("delay must not be negative: " + duration);
+                throw new IllegalArgumentException("delay must not be negative, was " + Durations.human(duration));
             }
         }
 

@@ -47,7 +47,7 @@ public final class StubResponse {
     public record Delay(Duration duration) implements Step {
         public Delay {
             if (duration.isNegative()) {
-                throw new IllegalArgumentException("delay must not be negative: " + duration);
+                throw new IllegalArgumentException("delay must not be negative, was " + Durations.human(duration));
             }
         }
 

@@ -45,7 +45,7 @@ public final class JournalWaits {
     /** {@code timeout} times the multiplier. */
     public Duration scale(Duration timeout) {
         if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+            throw new IllegalArgumentException("timeout must not be negative, was " + Durations.human(timeout));
         }
         return multiplier == 1.0 ? timeout : Duration.ofNanos((long) (timeout.toNanos() * multiplier));
     }
