@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       classes that inherit the field and run at the same time share its one server, which
  *       closes after the last of them;</li>
  *   <li>an instance field: a new server for every test, started before {@code @BeforeEach}
- *       (with {@code @TestInstance(PER_CLASS)}, one for the life of the instance);</li>
+ *       (with {@code @TestInstance(PER_CLASS)}, one for the life of the instance, started before
+ *       {@code @BeforeAll}, so {@code @BeforeAll} methods can use it);</li>
  *   <li>a parameter of a test or lifecycle method: a new server for that method's context.
  *       Constructor parameters are not supported.</li>
  * </ul>
@@ -43,6 +44,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * An empty field (or a parameter) gets a server built from this annotation's attributes. A field
  * the test already filled, e.g. with {@code EmbeddedGearmanServer.builder()…build()}, is only
  * started (unless already running) and closed; its attributes must then stay at their defaults.
+ *
+ * <h2>Parallel execution</h2>
+ * Tests that run at the same time and see the same server share its queues, stubs and journal:
+ * one test's stub may answer another's job, and counts include the other tests' jobs. Instance
+ * fields and parameters give every test its own server. A static field is shared by the tests of
+ * its class running in parallel, and a static field in a base class by the subclasses that run at
+ * the same time (a subclass that runs later gets a new server), so a count that passes in a
+ * sequential run can fail in a parallel one. For a shared server, give each test that stubs or
+ * counts on it the same {@code @ResourceLock} and begin it with {@code server.reset()}.
+ *
+ * <h2>Restart and accepting</h2>
+ * After {@code server.restart()} injected clients and workers reconnect in the background; call
+ * their {@code waitForServer(timeout)} before the next submit. {@code server.setAccepting(false)}
+ * leaves the port bound, so new connections still complete in the listen backlog.
  *
  * <h2>Clean-up</h2>
  * Servers, and the {@code Client} and {@code Worker} parameters connected to them, live in JUnit's

@@ -31,12 +31,14 @@ public final class GearmanServerAssert extends AbstractAssert<GearmanServerAsser
 
     /**
      * The same assertions, each waiting up to {@code timeout} for what it asserts (re-checked on
-     * every journal event, no polling); on timeout it fails with the closest mismatch.
+     * every journal event, no polling); on timeout it fails with the closest mismatch. The server's
+     * timeout multiplier stretches {@code timeout} as it does the test kit's own waits, and the
+     * failure says so ({@code within 900 ms (300 ms × timeout multiplier 3)}).
      */
     public GearmanServerAssert within(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout.toMillis() + " ms");
         }
         isNotNull();
         GearmanServerAssert waiting = new GearmanServerAssert(actual, timeout);
@@ -89,7 +91,8 @@ public final class GearmanServerAssert extends AbstractAssert<GearmanServerAsser
             String expected = (exactly ? "" : "at least ") + count + " worker(s) for '" + function + "'";
             throw failureWithActualExpected(now, count, "%s", "\nExpected " + expected + waited() + ", but " + now
                     + " registered.\nRegistered per function: " + actual.snapshot().functions().stream()
-                            .map(f -> f.name() + "=" + f.workers()).collect(Collectors.joining(", ", "{", "}")));
+                            .map(f -> f.name() + "=" + f.workers()).collect(Collectors.joining(", ", "{", "}"))
+                    + JournalWatch.aclDenials(actual.journal()));
         }
         return myself;
     }
@@ -141,6 +144,6 @@ public final class GearmanServerAssert extends AbstractAssert<GearmanServerAsser
     }
 
     private String waited() {
-        return within == null ? "" : " within " + within;
+        return JournalWatch.waited(actual, within);
     }
 }

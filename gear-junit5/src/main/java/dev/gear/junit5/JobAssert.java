@@ -11,6 +11,7 @@ import dev.gear.testkit.PayloadFormat;
 import dev.gear.testkit.RecordedJob;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
@@ -56,10 +57,20 @@ public final class JobAssert extends AbstractAssert<JobAssert, EmbeddedGearmanSe
         return myself;
     }
 
-    /** Only jobs of this priority. */
-    public JobAssert withPriority(Precedence priority) {
-        expectation = expectation.precedence(priority);
+    /** Only jobs submitted with this {@link Precedence} (HIGH, NORMAL, LOW). */
+    public JobAssert withPrecedence(Precedence precedence) {
+        expectation = expectation.precedence(Objects.requireNonNull(precedence, "precedence"));
         return myself;
+    }
+
+    /**
+     * {@link #withPrecedence(Precedence)}.
+     *
+     * @deprecated the enum is {@code Precedence}; use {@link #withPrecedence(Precedence)}
+     */
+    @Deprecated(since = "0.1.0")
+    public JobAssert withPriority(Precedence priority) {
+        return withPrecedence(priority);
     }
 
     /** Only background jobs. */
@@ -175,10 +186,11 @@ public final class JobAssert extends AbstractAssert<JobAssert, EmbeddedGearmanSe
         List<RecordedJob> jobs = journal.jobs();
         String dropped = journal.dropped() > 0 ? "\n(" + journal.dropped() + " older event(s) were dropped from the"
                 + " journal, capacity " + journal.capacity() + ")" : "";
-        return (jobs.isEmpty() ? "No jobs seen." : "Jobs seen (" + jobs.size() + "):" + list(jobs)) + dropped;
+        return (jobs.isEmpty() ? "No jobs seen." : "Jobs seen (" + jobs.size() + "):" + list(jobs)) + dropped
+                + JournalWatch.aclDenials(journal);
     }
 
     private String waited() {
-        return within == null ? "" : " within " + within;
+        return JournalWatch.waited(actual, within);
     }
 }

@@ -56,13 +56,13 @@ class GearAssertionsTests {
         client.submitJob(new Job("f", "p", "u-1"), true, Precedence.HIGH, TIMEOUT);
         client.submitJob(new Job("f", "p", "u-2"), false, Precedence.LOW, TIMEOUT);
 
-        assertThat(server).job("f").withUnique("u-1").withPriority(Precedence.HIGH).inBackground().isQueued();
-        assertThat(server).job("f").withUnique("u-2").withPriority(Precedence.LOW).inForeground().wasSubmitted()
+        assertThat(server).job("f").withUnique("u-1").withPrecedence(Precedence.HIGH).inBackground().isQueued();
+        assertThat(server).job("f").withUnique("u-2").withPrecedence(Precedence.LOW).inForeground().wasSubmitted()
                 .hasState(JobState.QUEUED);
         assertThatThrownBy(() -> assertThat(server).job("f").withUnique("u-2").inBackground().wasSubmitted())
                 .hasMessageContaining("it ran in the foreground, expected background");
-        assertThatThrownBy(() -> assertThat(server).job("f").withPriority(Precedence.NORMAL).wasSubmitted())
-                .hasMessageContaining("priority is LOW, expected NORMAL");
+        assertThatThrownBy(() -> assertThat(server).job("f").withPrecedence(Precedence.NORMAL).wasSubmitted())
+                .hasMessageContaining("precedence is LOW, expected NORMAL");
     }
 
     @Test
@@ -80,7 +80,7 @@ class GearAssertionsTests {
         org.assertj.core.api.Assertions.assertThat(e.getMessage())
                 .contains("Expected a job for function 'resize' with payload \"b.png\" in state COMPLETED,\n"
                         + "but the closest was\n  #")
-                .contains("which differs: payload differs at byte 0; state is QUEUED, expected COMPLETED")
+                .contains("which differs: payload differs at byte 0 (counting from 0): 0x61 here, 0x62 expected; state is QUEUED, expected COMPLETED")
                 .contains("Jobs seen (2):");
     }
 
@@ -107,7 +107,7 @@ class GearAssertionsTests {
         client.submitJob(new Job("never", "x"), true, Precedence.NORMAL, TIMEOUT);
 
         assertThatThrownBy(() -> assertThat(server).within(Duration.ofMillis(300)).job("never").isCompleted())
-                .hasMessageContaining("Expected a job for function 'never' in state COMPLETED within PT0.3S,")
+                .hasMessageContaining("Expected a job for function 'never' in state COMPLETED within 300 ms,")
                 .hasMessageContaining("which differs: state is QUEUED, expected COMPLETED");
     }
 
@@ -169,5 +169,62 @@ class GearAssertionsTests {
         assertThatThrownBy(() -> assertThat(server).job("s").submittedBy("alice").wasSubmitted())
                 .hasMessageContaining("submitted by (no certificate, conn#")
                 .hasMessageContaining("expected CN=alice");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void withPriorityIsTheOldNameOfWithPrecedence(Client client) {
+        client.submitJob(new Job("f", "p"), true, Precedence.HIGH, TIMEOUT);
+
+        assertThat(server).job("f").withPriority(Precedence.HIGH).isQueued();
+    }
+
+    @Test
+    void theFirstStubIsOneWorker() {
+        server.stub("render").willComplete("PDF");
+
+        assertThat(server).hasWorkersFor("render", 1);
+    }
+
+    @Test
+    void recordedJobProgressDataWarningsAndWorker() {
+        server.stub("render").willRespond(StubResponse.builder().status(1, 2).data("page 1").data("page 2")
+                .warning("slow font").status(2, 2).complete("PDF"));
+        server.submit("render", "report.odt");
+
+        assertThat(server).within(TIMEOUT).job("render").isCompleted().hasResult("PDF").hasStatus(2, 2)
+                .hasData("page 1", "page 2").hasWarnings("slow font").wasRunByStub();
+        RecordedJobAssert job = assertThat(server).job("render").isCompleted();
+        assertThatThrownBy(() -> job.hasStatus(1, 2))
+                .hasMessageContaining("Expected the last WORK_STATUS of job H:")
+                .hasMessageContaining(" for function 'render' with payload \"report.odt\" to be 1/2 but was 2/2");
+        assertThatThrownBy(() -> job.hasData("page 1"))
+                .hasMessageContaining("WORK_DATA chunks of job H:")
+                .hasMessageContaining("to be\n  [\"page 1\"]\nbut they were\n  [\"page 1\", \"page 2\"]");
+        assertThatThrownBy(() -> job.hasWarnings("other")).hasMessageContaining("WORK_WARNING chunks");
+        assertThatThrownBy(() -> job.wasRunBy("renderer"))
+                .hasMessageContaining("to have been run by CN=renderer but it was run by [conn#");
+    }
+
+    @Test
+    void wrongResultNamesFunctionAndPayload() {
+        server.stub("render").willComplete("PDF");
+        server.submit("render", "report.odt");
+
+        assertThatThrownBy(() -> assertThat(server).within(TIMEOUT).job("render").isCompleted().hasResult("PNG"))
+                .hasMessageContaining("Expected the result of job H:")
+                .hasMessageContaining(" for function 'render' with payload \"report.odt\" to be\n  \"PNG\"\nbut was\n"
+                        + "  \"PDF\"\n  (differs at byte 1 (counting from 0): 0x44 here, 0x4e expected)");
+    }
+
+    @Test
+    void failureReason() {
+        server.stub("render").willFail();
+        server.submit("render", "x");
+
+        RecordedJobAssert job = assertThat(server).within(TIMEOUT).job("render").isFailed();
+        job.hasFailureReason("worker sent WORK_FAIL");
+        assertThatThrownBy(() -> job.hasFailureReason("worker lost"))
+                .hasMessageContaining("to have failure reason\n  \"worker lost\"\nbut it had\n  \"worker sent WORK_FAIL\"");
     }
 }

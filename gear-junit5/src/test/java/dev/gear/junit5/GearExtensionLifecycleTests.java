@@ -95,6 +95,15 @@ class GearExtensionLifecycleTests {
     }
 
     @Test
+    void perClassInstanceServerIsRunningInBeforeAll() {
+        EngineExecutionResults results = Fixtures.run(PerClassBeforeAllTestCase.class);
+
+        results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        results.containerEvents().assertStatistics(s -> s.failed(0));
+        assertThat(Fixtures.ports(results)).hasSize(2).containsOnly(Fixtures.ports(results).get(0));
+    }
+
+    @Test
     void clientAndWorkerParametersAreConnectedAndClosedAfterTheTest() {
         EngineExecutionResults results = Fixtures.run(PeersTestCase.class);
 
@@ -335,6 +344,26 @@ class GearExtensionLifecycleTests {
         @Test
         void second(TestReporter reporter) {
             assertThat(server.isRunning()).isTrue();
+            reporter.publishEntry(PORT, Integer.toString(server.port()));
+        }
+    }
+
+    @Tag("fixture")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassBeforeAllTestCase {
+        @GearmanServer
+        EmbeddedGearmanServer server;
+
+        @org.junit.jupiter.api.BeforeAll
+        void stubBeforeAll(TestReporter reporter) {
+            server.stub("resize").willComplete("small");
+            reporter.publishEntry(PORT, Integer.toString(server.port()));
+        }
+
+        @Test
+        void usesTheStub(TestReporter reporter) {
+            assertThat(server.submit("resize", "big").awaitResultAsString(java.time.Duration.ofSeconds(10)))
+                    .isEqualTo("small");
             reporter.publishEntry(PORT, Integer.toString(server.port()));
         }
     }

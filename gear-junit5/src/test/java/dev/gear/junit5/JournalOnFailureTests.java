@@ -36,6 +36,18 @@ class JournalOnFailureTests {
     }
 
     @Test
+    void theFailingTestsOwnEventsAreMarkedOnASharedServer() {
+        Throwable failure = Fixtures.onlyFailure(Fixtures.run(SharedServerTestCase.class));
+
+        String dump = failure.getSuppressed()[0].getMessage();
+        assertThat(dump).contains("marked '>' (#").contains(" on) happened while the failing test ran\n");
+        assertThat(dump.lines().filter(l -> l.contains("payload=\"earlier\""))).singleElement().asString()
+                .startsWith("  #");
+        assertThat(dump.lines().filter(l -> l.contains("payload=\"mine\""))).singleElement().asString()
+                .startsWith("> #");
+    }
+
+    @Test
     void failingAfterEachCarriesTheJournalToo() {
         Throwable failure = Fixtures.onlyFailure(Fixtures.run(FailingAfterEachTestCase.class));
 
@@ -65,6 +77,26 @@ class JournalOnFailureTests {
         @Test
         void fails(@GearmanServer EmbeddedGearmanServer own) {
             shared.submit("resize", "cat.png");
+            throw new AssertionError("the job went missing");
+        }
+    }
+
+    @Tag("fixture")
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    static class SharedServerTestCase {
+        @GearmanServer
+        static EmbeddedGearmanServer shared;
+
+        @Test
+        @org.junit.jupiter.api.Order(1)
+        void passesFirst() {
+            shared.submit("resize", "earlier");
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(2)
+        void failsSecond() {
+            shared.submit("resize", "mine");
             throw new AssertionError("the job went missing");
         }
     }

@@ -39,6 +39,12 @@ public record ServerSnapshot(Instant takenAt, List<FunctionStatus> functions, Li
         return jobs.stream().filter(j -> j.state() == JobSnapshot.State.QUEUED).collect(Collectors.toList());
     }
 
+    /** Jobs of {@code function} waiting for a worker, whatever their precedence, in dispatch order. */
+    public List<JobSnapshot> queuedJobs(String function) {
+        return jobs.stream().filter(j -> j.state() == JobSnapshot.State.QUEUED && j.function().equals(function))
+                .collect(Collectors.toList());
+    }
+
     /** Jobs of {@code function} waiting with {@code precedence}, FIFO. */
     public List<JobSnapshot> queuedJobs(String function, Precedence precedence) {
         return jobs.stream()

@@ -1,5 +1,6 @@
 package dev.gear.testkit;
 
+import dev.gear.testkit.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -41,8 +42,14 @@ public sealed interface GearFault {
     record Delay(Duration duration) implements GearFault {
         public Delay {
             if (duration.isNegative()) {
-                throw new IllegalArgumentException("delay must not be negative: " + duration);
+                throw new IllegalArgumentException("delay must not be negative, was " + Durations.human(duration));
             }
+        }
+
+        /** {@code Delay[300 ms]}: durations read as people write them. */
+        @Override
+        public String toString() {
+            return "Delay[" + Durations.human(duration) + "]";
         }
     }
 

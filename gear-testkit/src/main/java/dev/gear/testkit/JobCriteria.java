@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * What {@link EmbeddedGearmanServer#awaitJob(JobCriteria, java.time.Duration)} waits for: a job of
- * one function, optionally with a given payload, unique id, background flag and state. Immutable;
+ * one function, optionally with a given payload, unique id, handle, background flag and state. Immutable;
  * each {@code with…} method returns a new criteria.
  *
  * <p>Criteria describe themselves, and say which part a near-miss job violates, so a failed wait
@@ -148,8 +148,8 @@ public final class JobCriteria implements Predicate<RecordedJob> {
             out.add("handle is " + job.handle() + ", expected " + handle);
         }
         if (payload != null && !job.payload().contentEquals(payload)) {
-            int at = job.payload().firstDifference(payload);
-            out.add("payload differs at byte " + at + ": expected " + Payload.of(payload));
+            out.add("payload " + job.payload().describeDifference(Payload.of(payload)) + "; expected "
+                    + Payload.of(payload));
         }
         if (payloadTest != null && !payloadTest.test(job.payload().bytes())) {
             out.add("payload " + job.payload() + " does not satisfy the payload test");

@@ -64,6 +64,32 @@ public record Journal(List<JournalEvent> events, long dropped, int capacity) {
         return JournalDump.render(this, format);
     }
 
+    /**
+     * The ACL denials among the retained events, as the test kit's failure messages list them
+     * ({@code ACL denials in the journal (1):} then one line each: sequence, action, target, CN,
+     * connection), or {@code ""} when there are none. Waits end their failures with it, because a
+     * denied CAN_DO is ignored by the server without a word to the worker (gear's rule).
+     */
+    public String describeAclDenials() {
+        List<JournalEvent.AclDenied> denied = events(JournalEvent.AclDenied.class);
+        if (denied.isEmpty()) {
+            return "";
+        }
+        return "ACL denials in the journal (" + denied.size() + "):" + denied.stream()
+                .map(d -> "\n  #" + d.sequence() + " " + d.action() + " '" + d.target() + "' denied to "
+                        + (d.peer().subject() == null ? "[" + d.peer() + "] (no certificate)"
+                                : "CN=" + d.peer().subject() + " [" + d.peer() + "]"))
+                .collect(Collectors.joining());
+    }
+
+    /**
+     * A readable listing in which the events from sequence {@code markFrom} on are marked with
+     * {@code >}: e.g. those of one test on a server that several tests share.
+     */
+    public String dump(PayloadFormat format, long markFrom) {
+        return JournalDump.render(this, format, markFrom);
+    }
+
     @Override
     public String toString() {
         return dump();

@@ -37,7 +37,11 @@ public sealed interface JournalEvent {
     record CanDo(long sequence, Instant time, Peer worker, String function) implements JournalEvent {
     }
 
-    /** A worker withdrew {@code function} (CANT_DO, or RESET_ABILITIES for each function). */
+    /**
+     * A worker withdrew {@code function} (CANT_DO, or RESET_ABILITIES for each function). A worker
+     * whose connection closes loses its registrations without CantDo events: its
+     * {@link ConnectionClosed} says so.
+     */
     record CantDo(long sequence, Instant time, Peer worker, String function) implements JournalEvent {
     }
 

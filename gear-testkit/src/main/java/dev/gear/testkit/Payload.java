@@ -61,9 +61,30 @@ public final class Payload {
         return Arrays.equals(bytes, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Index of the first byte that differs from {@code other}, or -1 when equal. */
+    /** Index (counting from 0) of the first byte that differs from {@code other}, or -1 when equal. */
     public int firstDifference(byte[] other) {
         return Arrays.mismatch(bytes, other);
+    }
+
+    /**
+     * Where these bytes first differ from {@code expected}, in words, for failure messages:
+     * {@code "differs at byte 1 (counting from 0): 0x61 here, 0x62 expected"}, or, when one is a
+     * prefix of the other, {@code "differs at byte 5 (counting from 0): it ends there, 7 bytes
+     * expected"}; {@code "equal"} when they are.
+     */
+    public String describeDifference(Payload expected) {
+        int at = Arrays.mismatch(bytes, expected.bytes);
+        if (at < 0) {
+            return "equal";
+        }
+        String where = "differs at byte " + at + " (counting from 0): ";
+        if (at == bytes.length) {
+            return where + "it ends there, " + expected.bytes.length + " bytes expected";
+        }
+        if (at == expected.bytes.length) {
+            return where + "it goes on to " + bytes.length + " bytes, " + expected.bytes.length + " expected";
+        }
+        return where + String.format("0x%02x here, 0x%02x expected", bytes[at], expected.bytes[at]);
     }
 
     /** Lower-case hex of the bytes, no separators. */

@@ -42,14 +42,34 @@ public record RecordedJob(long submittedAt, String handle, String function, Stri
         warnings = List.copyOf(warnings);
     }
 
-    /** The payload as UTF-8 text. */
-    public String payloadText() {
+    /** The payload decoded as UTF-8 (named like {@code Job.argumentsAsString()}). */
+    public String payloadAsString() {
         return payload.utf8();
     }
 
-    /** The result as UTF-8 text, or {@code null} when there is none. */
-    public String resultText() {
+    /** The result decoded as UTF-8, or {@code null} when there is none. */
+    public String resultAsString() {
         return result == null ? null : result.utf8();
+    }
+
+    /**
+     * {@link #payloadAsString()}.
+     *
+     * @deprecated one naming scheme for text views: use {@link #payloadAsString()}
+     */
+    @Deprecated(since = "0.1.0")
+    public String payloadText() {
+        return payloadAsString();
+    }
+
+    /**
+     * {@link #resultAsString()}.
+     *
+     * @deprecated one naming scheme for text views: use {@link #resultAsString()}
+     */
+    @Deprecated(since = "0.1.0")
+    public String resultText() {
+        return resultAsString();
     }
 
     /** One line: {@code #7 resize H:127.0.0.1:3 COMPLETED payload="a.png" result="ok" by conn#2 …}. */

@@ -1,6 +1,7 @@
 package dev.gear.testkit;
 
 import java.nio.charset.StandardCharsets;
+import dev.gear.testkit.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,14 @@ public final class StubResponse {
     public record Delay(Duration duration) implements Step {
         public Delay {
             if (duration.isNegative()) {
-                throw new IllegalArgumentException("delay must not be negative: " + duration);
+                throw new IllegalArgumentException("delay must not be negative, was " + Durations.human(duration));
             }
+        }
+
+        /** {@code Delay[300 ms]}: durations read as people write them. */
+        @Override
+        public String toString() {
+            return "Delay[" + Durations.human(duration) + "]";
         }
     }
 
@@ -89,6 +96,13 @@ public final class StubResponse {
     /** Completes with a result computed from the job's payload. */
     public static StubResponse answer(Function<byte[], byte[]> result) {
         return builder().answer(result);
+    }
+
+    /** Completes with a UTF-8 result computed from the job's payload decoded as UTF-8. */
+    public static StubResponse answerAsString(Function<String, String> result) {
+        Objects.requireNonNull(result, "result");
+        return answer(payload -> result.apply(new String(payload, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Fails (WORK_FAIL). */

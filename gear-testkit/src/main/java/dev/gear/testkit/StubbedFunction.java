@@ -80,6 +80,11 @@ public final class StubbedFunction {
         return willRespond(StubResponse.answer(result));
     }
 
+    /** By default, complete every job with a UTF-8 result computed from its payload decoded as UTF-8. */
+    public StubbedFunction willAnswerAsString(Function<String, String> result) {
+        return willRespond(StubResponse.answerAsString(result));
+    }
+
     /** By default, fail every job (WORK_FAIL). */
     public StubbedFunction willFail() {
         return willRespond(StubResponse.fail());
@@ -135,22 +140,32 @@ public final class StubbedFunction {
             this.when = when;
         }
 
+        /** Completes matching jobs with {@code result} as UTF-8. */
         public StubbedFunction willComplete(String result) {
             return willRespond(StubResponse.complete(result));
         }
 
+        /** Completes matching jobs with {@code result}. */
         public StubbedFunction willComplete(byte[] result) {
             return willRespond(StubResponse.complete(result));
         }
 
+        /** Completes matching jobs with a result computed from the payload. */
         public StubbedFunction willAnswer(Function<byte[], byte[]> result) {
             return willRespond(StubResponse.answer(result));
         }
 
+        /** Completes matching jobs with a UTF-8 result computed from the payload decoded as UTF-8. */
+        public StubbedFunction willAnswerAsString(Function<String, String> result) {
+            return willRespond(StubResponse.answerAsString(result));
+        }
+
+        /** Fails matching jobs (WORK_FAIL). */
         public StubbedFunction willFail() {
             return willRespond(StubResponse.fail());
         }
 
+        /** Ends matching jobs with WORK_EXCEPTION carrying {@code message}. */
         public StubbedFunction willThrow(String message) {
             return willRespond(StubResponse.exception(message));
         }
@@ -160,6 +175,7 @@ public final class StubbedFunction {
             return willRespond(StubResponse.hold());
         }
 
+        /** Answers matching jobs with {@code first}, the next ones with {@code then} in order; the last repeats. */
         public StubbedFunction willRespond(StubResponse first, StubResponse... then) {
             rules.addConditional(when, sequence(first, then));
             return registered();

@@ -1,5 +1,6 @@
 package dev.gear.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,11 +14,13 @@ public final class SubmittedJob {
     private final EmbeddedGearmanServer server;
     private final String function;
     private final String handle;
+    private final Payload payload;
 
-    SubmittedJob(EmbeddedGearmanServer server, String function, String handle) {
+    SubmittedJob(EmbeddedGearmanServer server, String function, String handle, Payload payload) {
         this.server = server;
         this.function = function;
         this.handle = Objects.requireNonNull(handle, "handle");
+        this.payload = payload;
     }
 
     /** The handle the server gave the job (JOB_CREATED). */
@@ -28,6 +31,11 @@ public final class SubmittedJob {
     /** The function it was submitted to. */
     public String function() {
         return function;
+    }
+
+    /** The payload it was submitted with. */
+    public Payload payload() {
+        return payload;
     }
 
     /** The job as the journal tells it now. */
@@ -50,14 +58,24 @@ public final class SubmittedJob {
     public byte[] awaitResult(Duration timeout) {
         RecordedJob job = awaitOutcome(timeout);
         if (job.state() != JobState.COMPLETED) {
-            throw new AssertionError("Expected job " + handle + " to complete, but it ended " + job.state() + ": "
-                    + job);
+            throw new AssertionError("Expected job " + handle + " for function '" + function + "' with payload "
+                    + payload + " to complete, but it ended " + job.state()
+                    + (job.reason() == null ? "" : " (" + job.reason() + ")") + ":\n  " + job);
         }
         return job.result().bytes();
     }
 
+    /**
+     * {@link #awaitResult(Duration)} decoded as UTF-8.
+     *
+     * @throws AssertionError when it ended any other way, or timed out
+     */
+    public String awaitResultAsString(Duration timeout) {
+        return new String(awaitResult(timeout), StandardCharsets.UTF_8);
+    }
+
     @Override
     public String toString() {
-        return "SubmittedJob[" + function + " " + handle + "]";
+        return "SubmittedJob[" + function + " " + handle + " payload=" + payload + "]";
     }
 }

@@ -73,7 +73,7 @@ abstract class GearmanCliInteropContract {
         assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
                 .isEqualTo("HELLO CLI");
         RecordedJob job = server.awaitJob(JobCriteria.function("upper").inState(JobState.COMPLETED), T);
-        assertThat(job.payloadText()).isEqualTo("hello cli");
+        assertThat(job.payloadAsString()).isEqualTo("hello cli");
     }
 
     @Test

@@ -60,7 +60,7 @@ class ParallelServersTest {
                 String tag = s == a ? "a" : "b";
                 List<RecordedJob> jobs = s.journal().jobs();
                 assertThat(jobs).hasSize(2 * JOBS);
-                assertThat(jobs).allSatisfy(j -> assertThat(j.payloadText()).startsWith(tag));
+                assertThat(jobs).allSatisfy(j -> assertThat(j.payloadAsString()).startsWith(tag));
                 assertThat(jobs).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.COMPLETED));
             }
         } finally {

@@ -126,12 +126,12 @@ abstract class ServerCapabilitiesContract {
 
         RecordedJob done = server.awaitJob(JobCriteria.function("resize").inState(JobState.COMPLETED), T);
         assertThat(done.handle()).isEqualTo(job.handle());
-        assertThat(done.payloadText()).isEqualTo("a.png");
+        assertThat(done.payloadAsString()).isEqualTo("a.png");
         assertThat(done.data()).containsExactly(Payload.of("half"));
         assertThat(done.warnings()).containsExactly(Payload.of("slow"));
         assertThat(done.numerator()).isEqualTo(1);
         assertThat(done.denominator()).isEqualTo(2);
-        assertThat(done.resultText()).isEqualTo("done");
+        assertThat(done.resultAsString()).isEqualTo("done");
         assertThat(done.worker()).isNotNull();
         assertThat(job.waitForCompletion(T).dataAsString()).contains("done");
 
@@ -151,8 +151,8 @@ abstract class ServerCapabilitiesContract {
         client.submitJob(new Job("mail", "one"), true, Precedence.NORMAL, T);
         client.submitJob(new Job("other", "x"), true, Precedence.NORMAL, T);
         client.submitJob(new Job("mail", "two"), true, Precedence.NORMAL, T);
-        assertThat(server.takeJob("mail", T).payloadText()).isEqualTo("one");
-        assertThat(server.takeJob("mail", T).payloadText()).isEqualTo("two");
+        assertThat(server.takeJob("mail", T).payloadAsString()).isEqualTo("one");
+        assertThat(server.takeJob("mail", T).payloadAsString()).isEqualTo("two");
         assertThatThrownBy(() -> server.takeJob("mail", Duration.ofMillis(100)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("waiting for a new job for function 'mail' (already taken: 2)")
@@ -237,7 +237,7 @@ abstract class ServerCapabilitiesContract {
         assertThat(client.submitJob(new Job("picky", "good one")).waitForCompletion(T).dataAsString())
                 .isEqualTo("yes");
         assertThat(client.submitJob(new Job("picky", "bad one")).waitForCompletion(T).isFailure()).isTrue();
-        assertThat(server.unmatchedJobs()).extracting(RecordedJob::payloadText).containsExactly("bad one");
+        assertThat(server.unmatchedJobs()).extracting(RecordedJob::payloadAsString).containsExactly("bad one");
         assertThatThrownBy(server::verifyNoUnmatchedJobs).hasMessageContaining("bad one");
     }
 
@@ -272,7 +272,7 @@ abstract class ServerCapabilitiesContract {
         assertThat(server.snapshot().function("resize").map(f -> f.workers()).orElse(0)).isZero();
         // the same client still works against the same server
         client.submitJob(new Job("queued", "again"), true, Precedence.NORMAL, T);
-        assertThat(server.takeJob("queued", T).payloadText()).isEqualTo("again");
+        assertThat(server.takeJob("queued", T).payloadAsString()).isEqualTo("again");
     }
 
     @Test

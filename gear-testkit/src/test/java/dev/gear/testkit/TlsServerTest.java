@@ -48,11 +48,11 @@ class TlsServerTest extends ServerCapabilitiesContract {
         server.close();
         server = EmbeddedGearmanServer.builder().tls().acl(acl).build().start();
 
-        Worker worker = server.newWorker("worker-a", List.of("resize"));
+        Worker worker = server.newWorkerAs("worker-a", "resize");
         closeables.add(worker);
-        Client web = server.newClient("web");
+        Client web = server.newClientAs("web");
         closeables.add(web);
-        Client intruder = server.newClient("intruder");
+        Client intruder = server.newClientAs("intruder");
         closeables.add(intruder);
 
         // stubs and test-side submissions still work: the kit has its own ACL entry
@@ -66,7 +66,7 @@ class TlsServerTest extends ServerCapabilitiesContract {
         assertThat(denied.peer().subject()).isEqualTo("intruder");
         assertThat(denied.target()).isEqualTo("resize");
 
-        try (Worker rogue = server.newWorker("intruder", List.of())) {
+        try (Worker rogue = server.newWorkerAs("intruder")) {
             rogue.registerFunction("resize");
             server.awaitEvent(JournalEvent.AclDenied.class, e -> e.action().equals("register"), T);
         }

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * What a job assertion asks of a job: its function and, optionally, payload, unique id,
- * priority, background flag, submitter's certificate CN and state. Immutable. Describes itself
+ * precedence, background flag, submitter's certificate CN and state. Immutable. Describes itself
  * field by field in the same shape as {@link #render(RecordedJob)}, so a failure's "expected" and
  * "actual" line up in an IDE diff.
  */
@@ -82,14 +82,13 @@ public final class JobExpectation {
             out.add("function is '" + job.function() + "', expected '" + function + "'");
         }
         if (payload != null && !job.payload().equals(payload)) {
-            int at = job.payload().firstDifference(payload.bytes());
-            out.add("payload differs at byte " + at);
+            out.add("payload " + job.payload().describeDifference(payload));
         }
         if (unique != null && !job.unique().equals(unique)) {
             out.add("unique is '" + job.unique() + "', expected '" + unique + "'");
         }
         if (precedence != null && job.precedence() != precedence) {
-            out.add("priority is " + job.precedence() + ", expected " + precedence);
+            out.add("precedence is " + job.precedence() + ", expected " + precedence);
         }
         if (background != null && job.background() != background) {
             out.add(background ? "it ran in the foreground, expected background" : "it ran in the background,"
@@ -129,7 +128,7 @@ public final class JobExpectation {
             sb.append("\nunique: ").append(unique);
         }
         if (precedence != null) {
-            sb.append("\npriority: ").append(precedence);
+            sb.append("\nprecedence: ").append(precedence);
         }
         if (background != null) {
             sb.append("\nbackground: ").append(background);
@@ -153,7 +152,7 @@ public final class JobExpectation {
             sb.append("\nunique: ").append(job.unique());
         }
         if (precedence != null) {
-            sb.append("\npriority: ").append(job.precedence());
+            sb.append("\nprecedence: ").append(job.precedence());
         }
         if (background != null) {
             sb.append("\nbackground: ").append(job.background());
@@ -178,7 +177,7 @@ public final class JobExpectation {
             sb.append(" with unique '").append(unique).append('\'');
         }
         if (precedence != null) {
-            sb.append(" with priority ").append(precedence);
+            sb.append(" with precedence ").append(precedence);
         }
         if (background != null) {
             sb.append(background ? " in the background" : " in the foreground");

@@ -1,7 +1,7 @@
 package dev.gear.junit5.internal;
 
 import dev.gear.testkit.EmbeddedGearmanServer;
-import dev.gear.testkit.JournalEvent;
+import dev.gear.testkit.Journal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,26 +20,22 @@ public final class JournalWatch {
 
     /**
      * Returns the first present result of {@code check}: at once when {@code timeout} is null,
-     * else re-checking after every new event until {@code timeout} has passed (the test kit's
-     * timeout multiplier stretches each wait). Empty when the condition never held.
+     * else re-checking after every new event for up to {@code timeout} times the server's timeout
+     * multiplier (the whole wait is stretched, however many events arrive meanwhile). Empty when
+     * the condition never held.
      */
     public static <T> Optional<T> await(EmbeddedGearmanServer server, Duration timeout, Supplier<Optional<T>> check) {
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long seen = server.journal().lastSequence();
-            Optional<T> result = check.get();
-            if (result.isPresent() || timeout == null) {
-                return result;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            try {
-                server.awaitEvent(JournalEvent.class, e -> e.sequence() > seen, Duration.ofNanos(left));
-            } catch (AssertionError timedOut) {
-                return check.get();
-            }
-        }
+        return timeout == null ? check.get() : server.awaitCondition(check, timeout);
+    }
+
+    /** The journal's ACL denials on a line of their own, or {@code ""}: every assertion failure ends with them. */
+    public static String aclDenials(Journal journal) {
+        String denials = journal.describeAclDenials();
+        return denials.isEmpty() ? "" : "\n" + denials;
+    }
+
+    /** How an assertion that waited says so: {@code ""}, or {@code " within 900 ms (300 ms × timeout multiplier 3)"}. */
+    public static String waited(EmbeddedGearmanServer server, Duration timeout) {
+        return timeout == null ? "" : " within " + server.describeTimeout(timeout);
     }
 }

@@ -92,13 +92,13 @@ public final class ParameterInjection {
         EmbeddedGearmanServer server = managed.server();
         AutoCloseable peer;
         if (type == Client.class) {
-            peer = server.newClient(cn != null ? cn : EmbeddedGearmanServer.DEFAULT_CLIENT_CN);
+            peer = server.newClientAs(cn != null ? cn : EmbeddedGearmanServer.DEFAULT_CLIENT_CN);
         } else {
             List<String> functions = List.of(parameterContext.findAnnotation(CanDo.class).map(CanDo::value)
                     .orElse(new String[0]));
             String workerCn = cn != null ? cn : EmbeddedGearmanServer.DEFAULT_WORKER_CN;
             requireRegistrationAllowed(server, workerCn, functions, site, managed.site());
-            peer = server.newWorker(workerCn, functions);
+            peer = server.newWorkerAs(workerCn, functions.toArray(String[]::new));
         }
         // A random key: peers are only stored to be closed with this context.
         context.getStore(ServerScope.NAMESPACE).put(UUID.randomUUID(), new ManagedPeer(peer));

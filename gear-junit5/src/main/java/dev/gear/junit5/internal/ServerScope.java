@@ -47,6 +47,17 @@ public final class ServerScope {
                 ModifierSupport::isStatic)) {
             startStaticField(context, field);
         }
+        // A per-class instance exists before @BeforeAll: give its instance fields their servers now,
+        // so @BeforeAll methods (which may be instance methods) can use them. beforeEach then finds them.
+        if (context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD)
+                == TestInstance.Lifecycle.PER_CLASS) {
+            context.getTestInstance().ifPresent(instance -> {
+                for (Field field : AnnotationSupport.findAnnotatedFields(instance.getClass(), GearmanServer.class,
+                        ModifierSupport::isNotStatic)) {
+                    startField(context, field, instance);
+                }
+            });
+        }
     }
 
     private void startStaticField(ExtensionContext context, Field field) {
@@ -75,6 +86,7 @@ public final class ServerScope {
                 startField(storeContextOf(context, instance), field, instance);
             }
         }
+        TestStartMarks.remember(context, visible(context));
     }
 
     /** The server of a {@code @GearmanServer} parameter, started on first use in this context. */

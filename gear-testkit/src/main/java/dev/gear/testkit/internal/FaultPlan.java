@@ -61,7 +61,7 @@ public final class FaultPlan {
         } else if (fault instanceof GearFault.TruncatedPacket) {
             return "truncated packet";
         } else if (fault instanceof GearFault.Delay d) {
-            return "delay input " + d.duration().toMillis() + " ms";
+            return "delay input " + Durations.human(d.duration());
         }
         throw new IllegalArgumentException("unknown fault " + fault);
     }

@@ -22,15 +22,29 @@ public final class JournalDump {
     }
 
     public static String render(Journal journal, PayloadFormat format) {
+        return render(journal, format, Long.MAX_VALUE);
+    }
+
+    /**
+     * The dump with every event from sequence {@code markFrom} on marked {@code >} in the margin
+     * (the others indented alike), and a heading line saying what the mark means.
+     */
+    public static String render(Journal journal, PayloadFormat format, long markFrom) {
         StringBuilder sb = new StringBuilder();
         sb.append("journal: ").append(journal.events().size()).append(" event(s)");
         if (journal.dropped() > 0) {
             sb.append(", ").append(journal.dropped()).append(" older event(s) dropped (cap ")
                     .append(journal.capacity()).append(')');
         }
+        boolean marking = markFrom != Long.MAX_VALUE;
+        if (marking) {
+            long marked = journal.events().stream().filter(e -> e.sequence() >= markFrom).count();
+            sb.append("; ").append(marked).append(" marked '>' (#").append(markFrom)
+                    .append(" on) happened while the failing test ran");
+        }
         sb.append('\n');
         for (JournalEvent e : journal.events()) {
-            sb.append("  ").append(line(e, format)).append('\n');
+            sb.append(marking && e.sequence() >= markFrom ? "> " : "  ").append(line(e, format)).append('\n');
         }
         return sb.toString();
     }

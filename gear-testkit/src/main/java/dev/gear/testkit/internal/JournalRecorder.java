@@ -42,6 +42,12 @@ public final class JournalRecorder implements ServerEventListener {
      * job before it answers JOB_CREATED, but the journal tells the submission first.
      */
     private final Set<String> heldBeforeSubmitted = new java.util.HashSet<>();
+    /**
+     * The connection that closed last. The server withdraws a closed connection's functions
+     * right after its ConnectionClosed event; those CantDo events are not something the worker
+     * sent, so they update the counts but are not journaled (the ConnectionClosed says it).
+     */
+    private long lastClosed = -1;
     /** Local addresses of the test kit's stub worker connections, to mark their peers. */
     private final Set<String> stubAddresses = ConcurrentHashMap.newKeySet();
 
@@ -82,6 +88,7 @@ public final class JournalRecorder implements ServerEventListener {
     /** Forgets per-connection knowledge after the server restarted (connection ids start again). */
     public void forgetConnections() {
         workers.clear();
+        lastClosed = -1;
     }
 
     @Override
@@ -94,6 +101,7 @@ public final class JournalRecorder implements ServerEventListener {
         } else if (event instanceof ServerEvent.ConnectionClosed c) {
             Peer p = peer(c.connectionId(), c.remoteAddress());
             peers.remove(c.connectionId());
+            lastClosed = c.connectionId();
             workers.values().forEach(s -> s.remove(c.connectionId()));
             journal.append((seq, t) -> new JournalEvent.ConnectionClosed(seq, t, p, c.reason()));
         } else if (event instanceof ServerEvent.CanDo d) {
@@ -103,6 +111,9 @@ public final class JournalRecorder implements ServerEventListener {
             Set<Long> s = workers.get(d.function());
             if (s != null) {
                 s.remove(d.connectionId());
+            }
+            if (d.connectionId() == lastClosed) {
+                return;
             }
             journal.append((seq, t) -> new JournalEvent.CantDo(seq, t, peer(d.connectionId(), null), d.function()));
         } else if (event instanceof ServerEvent.JobSubmitted s) {

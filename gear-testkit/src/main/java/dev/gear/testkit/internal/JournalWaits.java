@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The waits a test makes on the journal: for a job matching criteria, for the next job of a
@@ -44,16 +45,34 @@ public final class JournalWaits {
     /** {@code timeout} times the multiplier. */
     public Duration scale(Duration timeout) {
         if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+            throw new IllegalArgumentException("timeout must not be negative, was " + Durations.human(timeout));
         }
         return multiplier == 1.0 ? timeout : Duration.ofNanos((long) (timeout.toNanos() * multiplier));
     }
 
-    /** "after PT2S" or "after PT3S (PT2S × 1.5)". */
+    /** "after 2 s", or "after 3 s (2 s × timeout multiplier 1.5)": the multiplier in use is always shown when not 1. */
     public String describeTimeout(Duration timeout) {
+        return "after " + describeScaled(timeout);
+    }
+
+    /** "3 s (2 s × timeout multiplier 1.5)", or "2 s" when the multiplier is 1. */
+    public String describeScaled(Duration timeout) {
         Duration scaled = scale(timeout);
-        return multiplier == 1.0 ? "after " + pretty(scaled)
-                : "after " + pretty(scaled) + " (" + pretty(timeout) + " × timeout multiplier " + multiplier + ")";
+        return multiplier == 1.0 ? Durations.human(scaled)
+                : Durations.human(scaled) + " (" + Durations.human(timeout) + " × timeout multiplier "
+                        + formatMultiplier() + ")";
+    }
+
+    private String formatMultiplier() {
+        return multiplier == Math.rint(multiplier) ? Long.toString((long) multiplier) : Double.toString(multiplier);
+    }
+
+    /**
+     * Waits, re-checking on every journal change, until {@code check} yields a value or the scaled
+     * {@code timeout} passes; empty on timeout. For callers that word their own failure.
+     */
+    public <T> Optional<T> awaitOrEmpty(Duration timeout, Supplier<Optional<T>> check) {
+        return journal.awaitOrEmpty(scale(timeout), j -> check.get(), j -> "a condition " + describeTimeout(timeout));
     }
 
     /** Waits until a job matches {@code criteria}; returns it as it was at that moment. */
@@ -61,7 +80,7 @@ public final class JournalWaits {
         return journal.await(scale(timeout),
                 j -> j.jobs().stream().filter(criteria).findFirst(),
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for " + criteria + ".\n"
-                        + closest(j, criteria) + seenJobs(j));
+                        + closest(j, criteria) + seenJobs(j) + aclDenials(j));
     }
 
     /**
@@ -80,7 +99,7 @@ public final class JournalWaits {
                     }
                 },
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for a new job for function '" + function
-                        + "' (already taken: " + takenCount(j, function) + ").\n" + seenJobs(j));
+                        + "' (already taken: " + takenCount(j, function) + ").\n" + seenJobs(j) + aclDenials(j));
     }
 
     /**
@@ -100,7 +119,7 @@ public final class JournalWaits {
                 },
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for a new connection. Connections seen:\n"
                         + j.events(JournalEvent.ConnectionOpened.class).stream().map(e -> "  #" + e.sequence() + " "
-                                + e.peer()).collect(java.util.stream.Collectors.joining("\n")));
+                                + e.peer()).collect(Collectors.joining("\n")) + aclDenials(j));
     }
 
     /** Waits until the journal holds an event of {@code kind} satisfying {@code condition}; returns the first. */
@@ -110,8 +129,9 @@ public final class JournalWaits {
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for a matching " + kind.getSimpleName()
                         + " event. Events of that kind seen: " + j.events(kind).size() + "\n"
                         + j.events(kind).stream().map(e -> "  " + JournalDump.line(e, PayloadFormat.AUTO))
-                                .collect(java.util.stream.Collectors.joining("\n"))
-                        + (j.dropped() > 0 ? "\n(" + j.dropped() + " older event(s) dropped)" : ""));
+                                .collect(Collectors.joining("\n"))
+                        + (j.dropped() > 0 ? "\n(" + j.dropped() + " older event(s) dropped)" : "")
+                        + (kind == JournalEvent.AclDenied.class ? "" : aclDenials(j)));
     }
 
     /** Waits for any condition, re-checked on every journal change. */
@@ -119,7 +139,7 @@ public final class JournalWaits {
             String expectation) {
         return journal.await(scale(timeout), j -> check.get(),
                 j -> "Timed out " + describeTimeout(timeout) + " waiting for " + expectation + ".\n"
-                        + whatWasSeen.apply(j));
+                        + whatWasSeen.apply(j) + aclDenials(j));
     }
 
     /** Forgets what {@link #takeJob} handed out. */
@@ -168,8 +188,9 @@ public final class JournalWaits {
         return sb.toString();
     }
 
-    static String pretty(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+    /** {@link Journal#describeAclDenials()} of {@code j}, on a line of its own. */
+    public static String aclDenials(Journal j) {
+        String denials = j.describeAclDenials();
+        return denials.isEmpty() ? "" : "\n" + denials;
     }
 }

@@ -28,6 +28,15 @@ public final class PlainToTlsBridge implements Closeable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
+    /** {@link #PlainToTlsBridge}, with an I/O failure as an unchecked exception naming the CN. */
+    public static PlainToTlsBridge open(InetSocketAddress target, SSLContext context, String name) {
+        try {
+            return new PlainToTlsBridge(target, context, name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open a plain-to-TLS bridge for CN=" + name, e);
+        }
+    }
+
     public PlainToTlsBridge(InetSocketAddress target, SSLContext context, String name) throws IOException {
         this.target = target;
         this.context = context;

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +60,13 @@ public final class StubWorker implements ConnectionHandler {
     private final Map<String, StubRules> stubs = new ConcurrentHashMap<>();
     /** Loop thread only: per function, how many jobs are still to be failed fast. */
     private final Map<String, Integer> failFast = new HashMap<>();
+    /**
+     * Loop thread only: the functions this connection has sent CAN_DO for. The server counts each
+     * CAN_DO as one more registration (gearmand does too), so every CAN_DO goes through
+     * {@link #register} and is sent once per connection, however the stub got there (the
+     * connect-time registration of every stub, a new stub, the fail-fast policy).
+     */
+    private final Set<String> registered = new HashSet<>();
     /** Loop thread only: futures completed by ECHO_RES, in order. */
     private final ArrayDeque<CompletableFuture<Void>> echoes = new ArrayDeque<>();
     private NioConnection connection;
@@ -109,7 +118,7 @@ public final class StubWorker implements ConnectionHandler {
     public CompletableFuture<Void> add(StubRules rules) {
         stubs.put(rules.function(), rules);
         return onConnection(c -> {
-            c.send(Packet.request(PacketType.CAN_DO, rules.function()));
+            register(c, rules.function());
             grabIfSleeping(c);
         });
     }
@@ -119,7 +128,7 @@ public final class StubWorker implements ConnectionHandler {
         stubs.remove(function);
         return onConnection(c -> {
             if (!failFast.containsKey(function)) {
-                c.send(Packet.request(PacketType.CANT_DO, function));
+                unregister(c, function);
             }
         });
     }
@@ -129,6 +138,7 @@ public final class StubWorker implements ConnectionHandler {
         stubs.clear();
         return onConnection(c -> {
             c.send(Packet.request(PacketType.RESET_ABILITIES));
+            registered.clear();
             failFast.clear();
         });
     }
@@ -136,9 +146,8 @@ public final class StubWorker implements ConnectionHandler {
     /** Takes one queued job of {@code function} and fails it (FAIL_FAST policy). Any thread. */
     public void failFast(String function) {
         onConnection(c -> {
-            if (failFast.merge(function, 1, Integer::sum) == 1 && !stubs.containsKey(function)) {
-                c.send(Packet.request(PacketType.CAN_DO, function));
-            }
+            failFast.merge(function, 1, Integer::sum);
+            register(c, function);
             grabIfSleeping(c);
         });
     }
@@ -190,8 +199,9 @@ public final class StubWorker implements ConnectionHandler {
         if (connecting == null) {
             connecting = connector.connect(this).thenApplyAsync(c -> {
                 connection = c;
+                registered.clear();
                 for (String f : stubs.keySet()) {
-                    c.send(Packet.request(PacketType.CAN_DO, f));
+                    register(c, f);
                 }
                 state = State.SLEEPING;
                 grabIfSleeping(c);
@@ -204,6 +214,20 @@ public final class StubWorker implements ConnectionHandler {
             });
         }
         return connecting;
+    }
+
+    /** CAN_DO {@code function}, unless this connection already sent it. */
+    private void register(NioConnection c, String function) {
+        if (registered.add(function)) {
+            c.send(Packet.request(PacketType.CAN_DO, function));
+        }
+    }
+
+    /** CANT_DO {@code function}, if this connection registered it. */
+    private void unregister(NioConnection c, String function) {
+        if (registered.remove(function)) {
+            c.send(Packet.request(PacketType.CANT_DO, function));
+        }
     }
 
     private void grabIfSleeping(NioConnection c) {
@@ -249,7 +273,7 @@ public final class StubWorker implements ConnectionHandler {
                 if (left <= 1) {
                     failFast.remove(function);
                     if (!stubs.containsKey(function)) {
-                        c.send(Packet.request(PacketType.CANT_DO, function));
+                        unregister(c, function);
                     }
                 } else {
                     failFast.put(function, left - 1);
@@ -319,6 +343,7 @@ public final class StubWorker implements ConnectionHandler {
         if (c == connection) {
             connection = null;
             connecting = null;
+            registered.clear();
             state = State.SLEEPING;
             CompletableFuture<Void> f;
             while ((f = echoes.poll()) != null) {

@@ -85,7 +85,7 @@ class JournalTest {
         RecordedJob first = jobs.get(0);
         assertThat(first.state()).isEqualTo(JobState.COMPLETED);
         assertThat(first.attempts()).isEqualTo(2);
-        assertThat(first.resultText()).isEqualTo("ok");
+        assertThat(first.resultAsString()).isEqualTo("ok");
         assertThat(first.data()).containsExactly(Payload.of("half"));
         assertThat(first.submitter()).isEqualTo(CLIENT);
         assertThat(jobs.get(1).state()).isEqualTo(JobState.QUEUED);
@@ -96,7 +96,7 @@ class JournalTest {
         submit("H:1", "resize", "a");
         complete("H:1", "resize", "x");
         submit("H:1", "resize", "b");
-        assertThat(journal.snapshot().jobs()).extracting(RecordedJob::payloadText).containsExactly("a", "b");
+        assertThat(journal.snapshot().jobs()).extracting(RecordedJob::payloadAsString).containsExactly("a", "b");
     }
 
     @Test
@@ -121,7 +121,7 @@ class JournalTest {
         assign("H:1", "resize");
         assertThat(done).isNotDone();
         complete("H:1", "resize", "ok");
-        assertThat(done.get(5, TimeUnit.SECONDS).resultText()).isEqualTo("ok");
+        assertThat(done.get(5, TimeUnit.SECONDS).resultAsString()).isEqualTo("ok");
     }
 
     @Test
@@ -145,12 +145,12 @@ class JournalTest {
         submit("H:1", "resize", "a");
         submit("H:2", "other", "x");
         submit("H:3", "resize", "b");
-        assertThat(waits.takeJob("resize", Duration.ofSeconds(1)).payloadText()).isEqualTo("a");
-        assertThat(waits.takeJob("resize", Duration.ofSeconds(1)).payloadText()).isEqualTo("b");
+        assertThat(waits.takeJob("resize", Duration.ofSeconds(1)).payloadAsString()).isEqualTo("a");
+        assertThat(waits.takeJob("resize", Duration.ofSeconds(1)).payloadAsString()).isEqualTo("b");
         CompletableFuture<RecordedJob> third = CompletableFuture.supplyAsync(
                 () -> waits.takeJob("resize", Duration.ofSeconds(10)));
         submit("H:4", "resize", "c");
-        assertThat(third.get(5, TimeUnit.SECONDS).payloadText()).isEqualTo("c");
+        assertThat(third.get(5, TimeUnit.SECONDS).payloadAsString()).isEqualTo("c");
         assertThatThrownBy(() -> waits.takeJob("resize", Duration.ofMillis(20)))
                 .hasMessageContaining("waiting for a new job for function 'resize' (already taken: 3)");
     }

@@ -24,7 +24,7 @@ class QueuedThenCompletedIT {
     void backgroundJobWaitsForAWorkerThenCompletes(@GearmanServer EmbeddedGearmanServer server, Client client) {
         client.submitJob(new Job("report", "2026-Q1"), true, Precedence.HIGH, TIMEOUT);
 
-        assertThat(server).job("report").withPayload("2026-Q1").inBackground().withPriority(Precedence.HIGH)
+        assertThat(server).job("report").withPayload("2026-Q1").inBackground().withPrecedence(Precedence.HIGH)
                 .isQueued();
 
         try (Worker worker = server.newWorker("report")) {

@@ -41,8 +41,8 @@ class ReadmeQuickStartIT {
                         .contains("```java\n" + dedent(m.group(2)) + "\n```");
             }
         }
-        assertThat(regions).containsExactlyInAnyOrder("acl", "client", "handler", "library", "queued", "worker", "zuul",
-                "global");
+        assertThat(regions).containsExactlyInAnyOrder("acl", "client", "handler", "library", "parallel", "queued", "worker",
+                "zuul", "global");
     }
 
     private static String dedent(String region) {
