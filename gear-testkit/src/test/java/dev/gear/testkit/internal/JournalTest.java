@@ -131,10 +131,10 @@ class JournalTest {
         assertThatThrownBy(() -> waits.awaitJob(
                 JobCriteria.function("resize").withPayload("b.png").inState(JobState.COMPLETED), Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Timed out after 50ms waiting for a job for function 'resize' with payload "
+                .hasMessageContaining("Timed out after 50 ms waiting for a job for function 'resize' with payload "
                         + "\"b.png\" in state COMPLETED")
                 .hasMessageContaining("Closest: #1 resize H:1 QUEUED")
-                .hasMessageContaining("payload differs at byte 0")
+                .hasMessageContaining("payload differs at byte 0 (counting from 0): 0x61 here, 0x62 expected; expected \"b.png\"")
                 .hasMessageContaining("state is QUEUED, expected COMPLETED")
                 .hasMessageContaining("Jobs seen (2):")
                 .hasMessageContaining("thumbnail H:2");
@@ -160,7 +160,7 @@ class JournalTest {
         JournalWaits slow = new JournalWaits(journal, 2.0);
         assertThat(slow.scale(Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(20));
         assertThatThrownBy(() -> slow.takeJob("x", Duration.ofMillis(10)))
-                .hasMessageContaining("after 20ms (10ms × timeout multiplier 2.0)");
+                .hasMessageContaining("after 20 ms (10 ms × timeout multiplier 2)");
         assertThatThrownBy(() -> new JournalWaits(journal, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
