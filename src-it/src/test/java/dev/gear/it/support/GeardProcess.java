@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Our {@code geard} exactly as a user runs it: {@code java -jar geard.jar -d -p 0 --listen-address
@@ -117,6 +118,25 @@ public final class GeardProcess implements ServerUnderTest {
             return exitCode;
         }
         exitCode = ChildProcesses.terminate(process, STOP_TIMEOUT).orElse(-1);
+        return exitCode;
+    }
+
+    /**
+     * Kills geard with SIGKILL (by its PID: {@link Process#destroyForcibly()}), as a power cut or
+     * an OOM killer would: no shutdown hook runs, nothing is flushed or closed. Waits for the exit.
+     * Idempotent; {@link #close()} afterwards does not complain about the exit status.
+     *
+     * @return the exit status the JVM reports for a killed child (137 on Linux)
+     */
+    public int kill9() throws InterruptedException {
+        if (exitCode != null) {
+            return exitCode;
+        }
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(this + " did not exit within " + STOP_TIMEOUT + " of SIGKILL");
+        }
+        exitCode = process.exitValue();
         return exitCode;
     }
 

@@ -1,0 +1,155 @@
+package dev.gear.internal.store;
+
+import static dev.gear.internal.store.Jobs.job;
+import static dev.gear.internal.store.Jobs.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gear.ConfigurationException;
+import dev.gear.Packet;
+import dev.gear.PacketType;
+import dev.gear.server.QueueStores;
+import dev.gear.server.RawClient;
+import dev.gear.server.Server;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server with a SQLite queue store, seen by its peers: what a client is told when its job's
+ * row cannot be stored (a really full or read-only tmpfs), that nothing it was told about is lost,
+ * that foreground work goes on meanwhile, and rows gearmand wrote are removed when their jobs end.
+ */
+class DurableServerTest {
+    private static final String PAYLOAD = "x".repeat(16 * 1024);
+    private static final String REFUSED = "Job could not be stored in the queue store, so it was not accepted: ";
+
+    @TempDir
+    Path dir;
+
+    private static Server start(Path file) {
+        return Server.builder().listenAddress("127.0.0.1").port(0).queueStore(QueueStores.sqlite(file)).build().start();
+    }
+
+    private static void assumeMount() {
+        Optional<String> reason = SmallFilesystem.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
+    }
+
+    /** A foreground job served end to end: the server keeps doing this while its store fails. */
+    private static void foregroundRoundTrip(RawClient client, RawClient worker, String payload) {
+        String handle = client.submit(PacketType.SUBMIT_JOB, "fg", "", payload);
+        Packet assign = worker.grab();
+        assertThat(assign.fieldString(0)).isEqualTo(handle);
+        worker.send(PacketType.WORK_COMPLETE, handle, "did " + payload);
+        client.expect(PacketType.WORK_COMPLETE, handle, "did " + payload);
+    }
+
+    @Test
+    void aRowGearmandStoredUnderTheEmptyUniqueIsRemovedWhenItsJobCompletes() throws Exception {
+        Path file = dir.resolve("queue.db");
+        try (SqliteQueueStore store = SqliteQueueStore.open(file, "gearman_queue")) {
+            // gearmand stores a job submitted without a unique under the empty unique_key.
+            store.add(List.of(new StoredJob(new byte[0], utf8("fn"), StoredJob.NORMAL, utf8("from gearmand"), 0,
+                    new byte[0]), job("fn", "u1", StoredJob.NORMAL, "with unique", 0)));
+        }
+        try (Server server = start(file); RawClient worker = RawClient.connect(server).canDo("fn")) {
+            for (String expected : List.of("from gearmand", "with unique")) {
+                Packet assign = worker.grab();
+                assertThat(assign.fieldString(3)).isEqualTo(expected);
+                worker.send(PacketType.WORK_COMPLETE, assign.fieldString(0), "");
+            }
+            worker.sync();
+        }
+        try (SqliteQueueStore store = SqliteQueueStore.open(file, "gearman_queue")) {
+            assertThat(store.loadAll()).as("both completed: no row left to run again").isEmpty();
+        }
+    }
+
+    @Test
+    void aFullDiskRefusesTheSubmissionWithQueueErrorKeepsEveryAcknowledgedJobAndServesForegroundJobs()
+            throws Exception {
+        assumeMount();
+        try (SmallFilesystem fs = SmallFilesystem.mount(512)) {
+            Path file = fs.path().resolve("queue.db");
+            List<String> acknowledged = new ArrayList<>();
+            try (Server server = start(file); RawClient client = RawClient.connect(server);
+                 RawClient worker = RawClient.connect(server).canDo("fg")) {
+                String refusal = null;
+                for (int i = 0; i < 200 && refusal == null; i++) {
+                    client.send(Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", i + PAYLOAD));
+                    Packet reply = client.read();
+                    if (reply.type() == PacketType.JOB_CREATED) {
+                        acknowledged.add(i + PAYLOAD);
+                    } else {
+                        assertThat(reply.type()).as("reply %s", reply).isEqualTo(PacketType.ERROR);
+                        assertThat(reply.fieldString(0)).isEqualTo("QUEUE_ERROR");
+                        refusal = reply.fieldString(1);
+                    }
+                    if (i % 10 == 0) {
+                        foregroundRoundTrip(client, worker, "while filling " + i);
+                    }
+                }
+                assertThat(refusal).as("512 KiB must fill up with 200 x 16 KiB").isNotNull()
+                        .startsWith(REFUSED + "Cannot commit 1 change(s) to sqlite " + file + " table gearman_queue: ")
+                        .containsIgnoringCase("full");
+                assertThat(acknowledged).isNotEmpty();
+                assertThat(client.adminList("status")).as("the refused job is not queued")
+                        .contains("bg\t" + acknowledged.size() + "\t0\t0");
+                foregroundRoundTrip(client, worker, "with the disk full");
+                fs.resize(8 * 1024);
+                client.submit(PacketType.SUBMIT_JOB_BG, "bg", "", "after room");
+                acknowledged.add("after room");
+            }
+            try (SqliteQueueStore store = SqliteQueueStore.open(file, "gearman_queue")) {
+                assertThat(store.loadAll()).extracting(j -> new String(j.data(), StandardCharsets.UTF_8))
+                        .containsExactlyElementsOf(acknowledged);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyFileIsRefusedWithItsReasonAndLosesNothingAcknowledged() throws Exception {
+        assumeMount();
+        try (SmallFilesystem fs = SmallFilesystem.mount(4 * 1024)) {
+            Path file = fs.path().resolve("queue.db");
+            try (Server server = start(file); RawClient client = RawClient.connect(server)) {
+                client.submit(PacketType.SUBMIT_JOB_HIGH_BG, "bg", "a", "1");
+                client.submit(PacketType.SUBMIT_JOB_LOW_BG, "bg", "", "2");
+            }
+            fs.readOnly();
+            try {
+                // Linux refuses a read-only remount under an open writer, so the file is read-only
+                // from the start: SQLite cannot open its WAL, and the server says so before it
+                // accepts anyone. Should it open, a submission must be refused instead.
+                Server server = null;
+                Throwable refused = catchThrowable(() -> start(file).close());
+                if (refused == null) {
+                    server = start(file);
+                    try (RawClient client = RawClient.connect(server)) {
+                        client.send(PacketType.SUBMIT_JOB_BG, "bg", "", "3");
+                        client.expectError("QUEUE_ERROR", REFUSED);
+                    } finally {
+                        server.close();
+                    }
+                } else {
+                    assertThat(refused).isInstanceOf(ConfigurationException.class)
+                            .hasMessageStartingWith("cannot use the queue store ")
+                            .hasMessageContaining(file.toString());
+                    assertThat(refused.getMessage()).containsAnyOf("read-only", "readonly");
+                }
+            } finally {
+                fs.readWrite();
+            }
+            try (SqliteQueueStore store = SqliteQueueStore.open(file, "gearman_queue")) {
+                assertThat(store.loadAll()).extracting(j -> new String(j.data(), StandardCharsets.UTF_8))
+                        .containsExactly("1", "2");
+            }
+        }
+    }
+}
