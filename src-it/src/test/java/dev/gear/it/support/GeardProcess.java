@@ -43,6 +43,11 @@ public final class GeardProcess implements ServerUnderTest {
         return configured != null ? Path.of(configured) : FALLBACK_JAR;
     }
 
+    /** A loopback port below 32768 that nothing listened on a moment ago, for {@link #startOnPort}. */
+    public static int freePort() {
+        return LoopbackPorts.pickFree();
+    }
+
     /** Why geard cannot run here (its jar has not been built), or empty when it can. */
     public static Optional<String> unavailableReason() {
         Path jar = jar();
@@ -58,10 +63,18 @@ public final class GeardProcess implements ServerUnderTest {
      * @throws IllegalStateException when it exits or stays silent instead, with what it printed
      */
     public static GeardProcess start(String... extraArgs) throws IOException {
+        return startOnPort(0, extraArgs);
+    }
+
+    /**
+     * Starts geard as {@link #start(String...)} does, but on {@code port}: for a test that kills
+     * geard and starts it again where its clients and workers reconnect ({@link #freePort()}).
+     */
+    public static GeardProcess startOnPort(int port, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString(),
-                "-d", "-p", "0", "--listen-address", LoopbackPorts.HOST));
+                "-d", "-p", String.valueOf(port), "--listen-address", LoopbackPorts.HOST));
         command.addAll(Arrays.asList(extraArgs));
         return new GeardProcess(GeardLaunch.start(command, LoopbackPorts.HOST, START_TIMEOUT));
     }
