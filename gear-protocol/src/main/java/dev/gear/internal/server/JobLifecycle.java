@@ -141,6 +141,7 @@ final class JobLifecycle {
             f.byUnique.add(job); // a submission of the same unique meanwhile joins it (see coalesceDurably)
         }
         job.state = ServerJob.State.STORING;
+        f.storing[job.rank]++;
         job.notBeforeMillis = request.notBeforeMillis(); // stored as when_to_run
         List<Consumer<String>> waiting = new ArrayList<>(1);
         waiting.add(failure -> acknowledge.accept(job, failure));
@@ -177,6 +178,7 @@ final class JobLifecycle {
         if (job.state != ServerJob.State.STORING) {
             return; // the server is stopping
         }
+        job.function.storing[job.rank]--;
         if (failure == null) {
             long notBefore = job.notBeforeMillis;
             job.notBeforeMillis = 0;
@@ -246,7 +248,7 @@ final class JobLifecycle {
     /** Whether {@code f}'s {@code maxqueue} for priority {@code rank} leaves no room (0: unlimited). */
     static boolean queueFull(FunctionEntry f, int rank) {
         int limit = f.maxQueue[rank];
-        return limit > 0 && f.queued[rank] + f.running[rank] >= limit;
+        return limit > 0 && f.queued[rank] + f.running[rank] + f.storing[rank] >= limit;
     }
 
     private void delayOver(ServerJob job) {

@@ -12,6 +12,7 @@ import dev.gear.PacketType;
 import dev.gear.server.QueueStores;
 import dev.gear.server.RawClient;
 import dev.gear.server.Server;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,67 @@ class DurableServerTest {
         }
         try (SqliteQueueStore store = SqliteQueueStore.open(file, "gearman_queue")) {
             assertThat(store.loadAll()).as("both completed: no row left to run again").isEmpty();
+        }
+    }
+
+    private static byte[] encoded(Packet... packets) {
+        int length = 0;
+        for (Packet p : packets) {
+            length += p.encodedLength();
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(length);
+        for (Packet p : packets) {
+            p.writeTo(bytes);
+        }
+        return bytes.array();
+    }
+
+    @Test
+    void jobsWaitingForTheirRowCountAgainstMaxqueue() {
+        try (Server server = start(dir.resolve("queue.db")); RawClient client = RawClient.connect(server)) {
+            assertThat(client.admin("create function bg")).isEqualTo("OK\n");
+            assertThat(client.admin("maxqueue bg 3")).isEqualTo("OK\n");
+            Packet[] submits = new Packet[6];
+            for (int i = 0; i < submits.length; i++) {
+                submits[i] = Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "job " + i);
+            }
+            // One write: all six are read before the first row is durable, so three are still STORING
+            // when the fourth arrives; they must count, or the queue outgrows its maxqueue.
+            client.sendBytes(encoded(submits));
+            int created = 0;
+            List<String> refusals = new ArrayList<>();
+            for (int i = 0; i < submits.length; i++) {
+                Packet reply = client.read();
+                if (reply.type() == PacketType.JOB_CREATED) {
+                    created++;
+                } else {
+                    assertThat(reply.type()).as("reply %s", reply).isEqualTo(PacketType.ERROR);
+                    refusals.add(reply.fieldString(0) + ": " + reply.fieldString(1));
+                }
+            }
+            assertThat(created).isEqualTo(3);
+            assertThat(refusals).hasSize(3)
+                    .allMatch(r -> r.equals("QUEUE_ERROR: Job queue is full: bg holds 3 NORMAL jobs, its maxqueue"));
+            assertThat(client.adminList("status")).contains("bg\t3\t0\t0");
+        }
+    }
+
+    @Test
+    void aFunctionWithAJobWaitingForItsRowCannotBeDropped() {
+        try (Server server = start(dir.resolve("queue.db")); RawClient client = RawClient.connect(server)) {
+            // In one read: the job is STORING when the admin command comes, so its function is in use.
+            byte[] submit = encoded(Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "kept"));
+            byte[] drop = "drop function bg\n".getBytes(StandardCharsets.UTF_8);
+            byte[] both = new byte[submit.length + drop.length];
+            System.arraycopy(submit, 0, both, 0, submit.length);
+            System.arraycopy(drop, 0, both, submit.length, drop.length);
+            client.sendBytes(both);
+            assertThat(client.readLine()).isEqualTo("ERR there are still connected workers or executing clients\n");
+            String handle = client.expect(PacketType.JOB_CREATED).fieldString(0);
+            try (RawClient worker = RawClient.connect(server).canDo("bg")) {
+                Packet assign = worker.grab();
+                assertThat(assign.fieldString(0)).as("the acknowledged job is served, not orphaned").isEqualTo(handle);
+            }
         }
     }
 
