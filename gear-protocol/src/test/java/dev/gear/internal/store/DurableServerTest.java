@@ -115,6 +115,59 @@ class DurableServerTest {
     }
 
     @Test
+    void repliesOnAConnectionKeepTheOrderOfItsRequestsWhileBackgroundRowsAreStored() {
+        try (Server server = start(dir.resolve("queue.db")); RawClient client = RawClient.connect(server)) {
+            assertThat(client.admin("create function full")).isEqualTo("OK\n");
+            assertThat(client.admin("maxqueue full 1")).isEqualTo("OK\n");
+            client.submit(PacketType.SUBMIT_JOB_BG, "full", "", "fills it");
+            client.submit(PacketType.SUBMIT_JOB_BG, "bg", "known", "stored first");
+            // Gearman replies carry no request id: clients match them to requests by order. The
+            // answers to the foreground submit, the refused submit, the coalesced submit and the
+            // ECHO are ready at once, the background JOB_CREATEDs only once their rows are durable;
+            // they must still come in request order.
+            client.sendBytes(encoded(
+                    Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "durable 1"),
+                    Packet.request(PacketType.SUBMIT_JOB, "fg", "", "foreground"),
+                    Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "durable 2"),
+                    Packet.request(PacketType.SUBMIT_JOB_BG, "full", "", "refused"),
+                    Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "known", "coalesced"),
+                    Packet.request(PacketType.ECHO_REQ, "ping".getBytes(StandardCharsets.UTF_8)),
+                    Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "durable 3")));
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                Packet reply = client.read();
+                replies.add(reply.type() + (reply.type() == PacketType.ERROR ? " " + reply.fieldString(0) : ""));
+            }
+            assertThat(replies).containsExactly("JOB_CREATED", "JOB_CREATED", "JOB_CREATED", "ERROR QUEUE_ERROR",
+                    "JOB_CREATED", "ECHO_RES", "JOB_CREATED");
+        }
+        try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("queue.db"), "gearman_queue")) {
+            assertThat(store.loadAll()).extracting(j -> new String(j.data(), StandardCharsets.UTF_8))
+                    .containsExactly("fills it", "stored first", "durable 1", "durable 2", "durable 3");
+        }
+    }
+
+    @Test
+    void theForegroundJobSubmittedAfterADurableOneGetsItsHandleBeforeItsResult() {
+        try (Server server = start(dir.resolve("queue.db")); RawClient client = RawClient.connect(server);
+             RawClient worker = RawClient.connect(server).canDo("fg")) {
+            worker.send(Packet.request(PacketType.PRE_SLEEP));
+            worker.sync(); // asleep: the foreground submit wakes it
+            client.sendBytes(encoded(Packet.request(PacketType.SUBMIT_JOB_BG, "bg", "", "durable"),
+                    Packet.request(PacketType.SUBMIT_JOB, "fg", "", "foreground")));
+            worker.expect(PacketType.NOOP);
+            Packet assign = worker.grab();
+            worker.send(PacketType.WORK_COMPLETE, assign.fieldString(0), "result");
+            worker.sync();
+            Packet first = client.expect(PacketType.JOB_CREATED);
+            Packet second = client.expect(PacketType.JOB_CREATED);
+            assertThat(second.fieldString(0)).as("the foreground job's handle, second").isEqualTo(assign.fieldString(0));
+            assertThat(first.fieldString(0)).isNotEqualTo(assign.fieldString(0));
+            client.expect(PacketType.WORK_COMPLETE, assign.fieldString(0), "result");
+        }
+    }
+
+    @Test
     void aFunctionWithAJobWaitingForItsRowCannotBeDropped() {
         try (Server server = start(dir.resolve("queue.db")); RawClient client = RawClient.connect(server)) {
             // In one read: the job is STORING when the admin command comes, so its function is in use.
@@ -124,8 +177,8 @@ class DurableServerTest {
             System.arraycopy(submit, 0, both, 0, submit.length);
             System.arraycopy(drop, 0, both, submit.length, drop.length);
             client.sendBytes(both);
+            String handle = client.expect(PacketType.JOB_CREATED).fieldString(0); // first: the request order
             assertThat(client.readLine()).isEqualTo("ERR there are still connected workers or executing clients\n");
-            String handle = client.expect(PacketType.JOB_CREATED).fieldString(0);
             try (RawClient worker = RawClient.connect(server).canDo("bg")) {
                 Packet assign = worker.grab();
                 assertThat(assign.fieldString(0)).as("the acknowledged job is served, not orphaned").isEqualTo(handle);
