@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Conservation of background jobs across kill -9 (issue 16): {@link FaultConservationIT}'s
  * accounting, but with the queue store on (a SQLite file) and a real {@code geard} child process
  * killed with SIGKILL a few times while {@link Client}s submit background jobs (HIGH, NORMAL and
- * LOW; half with a unique, half without) and {@link Worker}s run them; after each kill geard is
+ * LOW; half with a unique, half without), and a quarter foreground jobs on the same connections,
+ * and {@link Worker}s run them; after each kill geard is
  * started again on the same file and port, and clients and workers reconnect by themselves.
  *
  * <p><b>Accounting</b>, from the client and worker side (the server is another process):
@@ -56,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  *     (at least once, as gearmand). A duplicate within one server life is {@code unexplained} and
  *     must be 0. The kill counter is read before a worker's {@code getJob} and after it returns,
  *     so a job grabbed from a server just as it was killed is never taken for an unexplained one.</li>
+ * <li>Foreground jobs (not stored, as gearmand): each that got JOB_CREATED must end once, with
+ *     exactly its own result ({@code wrongResults} must be 0: a reply matched to the wrong request
+ *     would show here) or failed because geard died ({@code fgFailed}).</li>
  * <li>{@code submitFailed}: submissions that got no JOB_CREATED (the server was down or died
  *     meanwhile); not jobs. Some of them were stored before the kill and run anyway
  *     ({@code unacknowledgedRan}), which is allowed: the client was told nothing.</li>
@@ -92,6 +96,11 @@ class DurableConservationIT {
     /** Every run of each id: {killsDone before getJob, killsDone after}; guarded by itself. */
     private final Map<Long, List<int[]>> runs = new HashMap<>();
     private final LongAdder submitFailed = new LongAdder();
+    private final LongAdder fgCreated = new LongAdder();
+    private final LongAdder fgCompleted = new LongAdder();
+    private final LongAdder fgFailed = new LongAdder();
+    private final LongAdder fgWrong = new LongAdder();
+    private final LongAdder fgRuns = new LongAdder();
     private final LongAdder completionsRefused = new LongAdder();
     private final LongAdder explained = new LongAdder();
     private final LongAdder unexplained = new LongAdder();
@@ -173,6 +182,11 @@ class DurableConservationIT {
                 .put("kills", killsDone)
                 .put("submitted", ids.get())
                 .put("acknowledged", acked)
+                .put("foreground", fgCreated.sum())
+                .put("fgCompleted", fgCompleted.sum())
+                .put("fgFailed", fgFailed.sum())
+                .put("fgRuns", fgRuns.sum())
+                .put("wrongResults", fgWrong.sum())
                 .put("submitFailed", submitFailed.sum())
                 .put("workerRuns", totalRuns)
                 .put("jobsRun", distinct)
@@ -189,6 +203,9 @@ class DurableConservationIT {
         assertThat(errors).as("errors in client/worker threads").isEmpty();
         assertThat(lostIds).as("acknowledged background jobs never run (lost)").isEmpty();
         assertThat(lostByRestart).as("lostByRestart").isZero();
+        assertThat(fgWrong.sum()).as("foreground jobs with a result that is not theirs").isZero();
+        assertThat(fgCompleted.sum() + fgFailed.sum()).as("foreground jobs ended").isEqualTo(fgCreated.sum());
+        assertThat(fgCompleted.sum()).as("foreground jobs completed").isPositive();
         assertThat(unexplained.sum()).as("jobs run twice within one server life").isZero();
         assertThat(explained.sum() + unexplained.sum()).isEqualTo(totalRuns - distinct);
         assertThat(leftRows).as("rows left in the file after every job ran and geard stopped cleanly").isZero();
@@ -252,11 +269,32 @@ class DurableConservationIT {
     private void submitOne(Client client, Semaphore window) {
         long id = ids.incrementAndGet();
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        // A quarter foreground, on the same connections: their answers come at once, the background
+        // ones only once durable, and the client matches each reply to its request by order.
+        boolean background = random.nextInt(4) != 0;
         // Half without a unique: gearmand's own SQLite queue keeps one of those per function.
-        Job job = new Job(FUNCTION, Long.toString(id), random.nextBoolean() ? "u" + id : "");
+        Job job = new Job(FUNCTION, (background ? "b" : "f") + id, random.nextBoolean() ? "u" + id : "");
         int killsAtSubmit = killsStarted;
-        client.submitJobAsync(job, true, PRECEDENCES[random.nextInt(PRECEDENCES.length)], Duration.ofSeconds(10))
+        client.submitJobAsync(job, background, PRECEDENCES[random.nextInt(PRECEDENCES.length)],
+                        Duration.ofSeconds(10))
                 .whenComplete((j, e) -> {
+                    if (e == null && !background) {
+                        fgCreated.increment();
+                        job.completion().whenComplete((done, x) -> {
+                            if (x == null && !done.isFailure()) {
+                                if (done.dataAsString().equals("rf" + id)) {
+                                    fgCompleted.increment();
+                                } else {
+                                    fgWrong.increment();
+                                    error("foreground job " + id + " got " + done.dataAsString());
+                                }
+                            } else {
+                                fgFailed.increment(); // its connection died with geard: foreground jobs are not stored
+                            }
+                            window.release();
+                        });
+                        return;
+                    }
                     if (e == null) {
                         synchronized (acknowledged) {
                             acknowledged.set((int) id);
@@ -288,9 +326,14 @@ class DurableConservationIT {
                     continue;
                 }
                 int after = killsDone;
-                ran(Long.parseLong(job.argumentsAsString()), before, after);
+                String payload = job.argumentsAsString();
+                if (payload.startsWith("b")) {
+                    ran(Long.parseLong(payload.substring(1)), before, after);
+                } else {
+                    fgRuns.increment();
+                }
                 try {
-                    job.sendWorkComplete("r" + job.argumentsAsString());
+                    job.sendWorkComplete("r" + payload);
                 } catch (ConnectionException e) {
                     completionsRefused.increment(); // geard died under it: the job comes back after the restart
                 }
