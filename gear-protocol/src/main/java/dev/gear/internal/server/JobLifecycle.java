@@ -46,7 +46,10 @@ final class JobLifecycle {
     private final JobHolds holds = new JobHolds();
     /** The queue store's rows, or null: in memory only. */
     private DurableJobs durable;
-    /** What to tell once a STORING job's row is durable (or could not be stored): its submitters. */
+    /**
+     * What to tell once a job's row is durable (or could not be stored): the submitters of a STORING
+     * job, and the background submitters that joined a foreground job whose row is being written.
+     */
     private final Map<ServerJob, List<Consumer<String>>> storing = new IdentityHashMap<>();
     private EventLoop loop;
     private Runnable whenDrained = () -> { };
@@ -151,7 +154,10 @@ final class JobLifecycle {
 
     /** Whether a background submission coalesced into {@code job} must wait for a row to be durable. */
     boolean needsStoring(ServerJob job) {
-        return durable != null && (job.state == ServerJob.State.STORING || !job.survivesClients());
+        // storing holds the job too while the row of a foreground job joined by an earlier background
+        // submission is being written: a later one must wait for that row, not be acknowledged at once.
+        return durable != null && (job.state == ServerJob.State.STORING || !job.survivesClients()
+                || storing.containsKey(job));
     }
 
     /**
@@ -165,11 +171,15 @@ final class JobLifecycle {
             return;
         }
         job.backgroundAttached = true; // at once: should it finish before the row is durable, the row is removed
+        List<Consumer<String>> joined = new ArrayList<>(1);
+        joined.add(acknowledge);
+        storing.put(job, joined);
         durable.store(job, failure -> {
+            storing.remove(job);
             if (failure != null && job.state != ServerJob.State.DONE) {
                 job.backgroundAttached = false; // not stored, so not kept beyond its clients either
             }
-            acknowledge.accept(failure);
+            joined.forEach(a -> a.accept(failure));
         });
     }
 

@@ -229,6 +229,30 @@ class DurableServerTest {
     }
 
     @Test
+    void aSecondBackgroundSubmitJoiningAForegroundJobWaitsForTheSameRowAndFailsWithIt() throws Exception {
+        assumeMount();
+        try (SmallFilesystem fs = SmallFilesystem.mount(512)) {
+            Path file = fs.path().resolve("queue.db");
+            try (Server server = start(file); RawClient filler = RawClient.connect(server);
+                 RawClient foreground = RawClient.connect(server); RawClient background = RawClient.connect(server)) {
+                boolean full = false;
+                for (int i = 0; i < 200 && !full; i++) {
+                    filler.send(Packet.request(PacketType.SUBMIT_JOB_BG, "fill", "", i + PAYLOAD));
+                    full = filler.read().type() == PacketType.ERROR;
+                }
+                assertThat(full).as("512 KiB must fill up with 200 x 16 KiB").isTrue();
+                foreground.submit(PacketType.SUBMIT_JOB, "fn", "k", PAYLOAD); // no worker: it waits, unstored
+                // Both join the foreground job; the first writes its row (which the full disk refuses),
+                // the second must wait for that same row instead of being acknowledged at once.
+                background.sendBytes(encoded(Packet.request(PacketType.SUBMIT_JOB_BG, "fn", "k", "joins"),
+                        Packet.request(PacketType.SUBMIT_JOB_BG, "fn", "k", "joins too")));
+                background.expectError("QUEUE_ERROR", REFUSED);
+                background.expectError("QUEUE_ERROR", REFUSED);
+            }
+        }
+    }
+
+    @Test
     void aReadOnlyFileIsRefusedWithItsReasonAndLosesNothingAcknowledged() throws Exception {
         assumeMount();
         try (SmallFilesystem fs = SmallFilesystem.mount(4 * 1024)) {
