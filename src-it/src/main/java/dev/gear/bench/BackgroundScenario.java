@@ -32,9 +32,17 @@ final class BackgroundScenario implements Scenario {
     private final int payloadBytes;
     private final Duration drainLimit;
     private final boolean measureMemory;
+    private final boolean distinctUniques;
 
     BackgroundScenario(String id, long jobs, int clients, int workers, int payloadBytes, Duration drainLimit,
             boolean measureMemory) {
+        this(id, jobs, clients, workers, payloadBytes, drainLimit, measureMemory, false);
+    }
+
+    /** @param distinctUniques every job with a unique id of its own (a durable queue's key), else none */
+    BackgroundScenario(String id, long jobs, int clients, int workers, int payloadBytes, Duration drainLimit,
+            boolean measureMemory, boolean distinctUniques) {
+        this.distinctUniques = distinctUniques;
         this.id = id;
         this.jobs = jobs;
         this.clients = clients;
@@ -51,8 +59,9 @@ final class BackgroundScenario implements Scenario {
 
     @Override
     public String title() {
-        return String.format(Locale.ROOT, "background: enqueue %,d jobs of %s from %d pipelined connections, then"
-                + " drain them with %d workers, raw generator", jobs, Sizes.describe(payloadBytes), clients, workers);
+        return String.format(Locale.ROOT, "background: enqueue %,d jobs of %s%s from %d pipelined connections, then"
+                + " drain them with %d workers, raw generator", jobs, Sizes.describe(payloadBytes),
+                distinctUniques ? " with distinct unique ids" : "", clients, workers);
     }
 
     @Override
@@ -83,7 +92,8 @@ final class BackgroundScenario implements Scenario {
                 AtomicLong errors = new AtomicLong();
                 List<RawBackgroundClient> submitters = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
-                    RawBackgroundClient client = new RawBackgroundClient(function, payload, WINDOW, false, 0, errors);
+                    RawBackgroundClient client = new RawBackgroundClient(function, payload, WINDOW, distinctUniques,
+                            (long) i * (count + 1), errors);
                     loop.connect(client, target.host(), target.port());
                     submitters.add(client);
                 }

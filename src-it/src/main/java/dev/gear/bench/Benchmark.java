@@ -159,7 +159,7 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         int slices = scenario.slices(options.slices());
         Duration slice = options.duration().dividedBy(slices);
-        List<Target> serving = scenario instanceof TlsScenario tls ? tls.targets(targets) : targets;
+        List<Target> serving = scenario instanceof OwnServersScenario own ? own.targets(targets) : targets;
         List<Scenario.Session> sessions = new ArrayList<>();
         Map<String, List<Row>> byServer = new LinkedHashMap<>();
         try {
@@ -183,8 +183,8 @@ public final class Benchmark {
             for (Scenario.Session session : sessions) {
                 session.close();
             }
-            if (scenario instanceof TlsScenario tls) {
-                tls.close();
+            if (scenario instanceof OwnServersScenario own) {
+                own.close();
             }
         }
         long errors = byServer.values().stream().flatMap(List::stream).mapToLong(Row::errors).sum();

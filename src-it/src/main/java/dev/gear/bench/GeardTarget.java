@@ -73,6 +73,11 @@ final class GeardTarget implements Target {
                 + String.join(" ", command);
     }
 
+    /** What geard printed so far (its last lines): its queue store's "loaded in" line, for one. */
+    List<String> output() {
+        return launch.output();
+    }
+
     @Override
     public String host() {
         return HOST;

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,6 +53,11 @@ final class GearmandTarget implements Target {
     }
 
     static GearmandTarget start(Path binary, List<String> tuning) {
+        return start(binary, tuning, Duration.ofNanos(START_TIMEOUT_NANOS));
+    }
+
+    /** @param startTimeout how long it may take to accept connections (a queue replay takes longer) */
+    static GearmandTarget start(Path binary, List<String> tuning, Duration startTimeout) {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is not executable (apt-get install gearman-job-server)");
         }
@@ -59,7 +65,8 @@ final class GearmandTarget implements Target {
         try {
             Path directory = Files.createTempDirectory("gear-bench-gearmand-");
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-                GearmandTarget started = tryPort(binary, tuning, freePortBelowEphemeralRange(), directory, version);
+                GearmandTarget started = tryPort(binary, tuning, freePortBelowEphemeralRange(), directory, version,
+                        startTimeout);
                 if (started != null) {
                     return started;
                 }
@@ -71,8 +78,8 @@ final class GearmandTarget implements Target {
         }
     }
 
-    private static GearmandTarget tryPort(Path binary, List<String> tuning, int port, Path directory, String version)
-            throws IOException {
+    private static GearmandTarget tryPort(Path binary, List<String> tuning, int port, Path directory, String version,
+            Duration startTimeout) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--listen=" + HOST, "--port=" + port));
         command.addAll(tuning);
         command.addAll(List.of("--verbose=WARNING", "--log-file=" + directory.resolve("gearmand-" + port + ".log"),
@@ -80,7 +87,7 @@ final class GearmandTarget implements Target {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("gearmand-" + port + ".out").toFile()).start();
         GearmandTarget target = new GearmandTarget(process, port, directory, version, command);
-        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 target.abandon();
@@ -96,7 +103,8 @@ final class GearmandTarget implements Target {
                 if (pid > 0) {
                     return null; // someone else's server on this port
                 }
-                throw new IllegalStateException("gearmand did not accept connections on port " + port + " within 10 s");
+                throw new IllegalStateException("gearmand did not accept connections on port " + port + " within "
+                        + startTimeout.toSeconds() + " s");
             }
             sleepMillis(20);
         }

@@ -33,6 +33,8 @@ final class Scenarios {
                 case "bg1m" -> out.add(new BackgroundScenario(id, 1_000_000, 4, rt.workers(), rt.payloadBytes(),
                         options.drainLimit(), true));
                 case "tls" -> out.add(new TlsScenario(id, rt, options));
+                case "durable" -> out.add(options.quick() ? new DurableScenario(id, options, 20_000, 2_000, 100_000)
+                        : new DurableScenario(id, options, 200_000, 10_000, 1_000_000));
                 case "start" -> {
                     // measured once in the benchmark's JVM, not per server
                 }

@@ -27,6 +27,16 @@ final class Targets {
                 true);
         ratio(out, results, "bg1m", 0, "background enqueue of 1,000,000 jobs: ours/gearmand >= 1.0", Row::perSecond,
                 1.0, true);
+        ratio(out, results, "durable", 0, "durable background enqueue (-q libsqlite3, unique ids): ours/gearmand >= 50"
+                + " (issue 16)", Row::perSecond, 50.0, true);
+        Row recovery = find(results, "durable", OURS, 2);
+        if (recovery != null) {
+            int jobs = results.keySet().stream().filter(s -> s instanceof DurableScenario)
+                    .mapToInt(s -> ((DurableScenario) s).recoveryJobs()).findFirst().orElse(0);
+            double seconds = jobs / recovery.perSecond();
+            line(out, String.format(Locale.ROOT, "geard start-to-ready on %,d stored jobs <= 5 s (issue 16)", jobs),
+                    String.format(Locale.ROOT, "%.2f s", seconds), seconds <= 5 && recovery.errors() == 0);
+        }
         Row memory = find(results, "bg1m", OURS, 1);
         if (memory != null && !Double.isNaN(memory.heapBytesPerJob())) {
             line(out, "heap per queued 64-byte background job <= 300 B",

@@ -25,7 +25,7 @@ import dev.gear.testkit.TestCertificates;
  * so in its title). Certificates come from the test kit ({@link TestCertificates}), written as PEM
  * into a temporary directory.
  */
-final class TlsScenario implements Scenario {
+final class TlsScenario implements OwnServersScenario {
     private static final String CLIENT = "bench";
     private final String id;
     private final BenchOptions options;
@@ -64,7 +64,8 @@ final class TlsScenario implements Scenario {
     }
 
     /** TLS-enabled servers of the same kinds as {@code plain} (the embedded one is left out). */
-    List<Target> targets(List<Target> plain) {
+    @Override
+    public List<Target> targets(List<Target> plain) {
         try {
             directory = Files.createTempDirectory("gear-bench-tls-");
         } catch (IOException e) {
@@ -109,7 +110,8 @@ final class TlsScenario implements Scenario {
     }
 
     /** Stops the servers this scenario started and deletes the certificates. */
-    void close() {
+    @Override
+    public void close() {
         started.forEach(Target::close);
         started.clear();
         if (directory != null) {

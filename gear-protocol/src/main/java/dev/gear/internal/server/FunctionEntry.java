@@ -23,6 +23,11 @@ final class FunctionEntry {
     /** Live queued jobs per priority (the deques may still hold removed ones). */
     final int[] queued = new int[3];
     final int[] running = new int[3];
+    /**
+     * Background jobs per priority waiting for their row to be durable (STORING): not queued yet,
+     * but already promised a place, so they count against maxqueue and keep the function in use.
+     */
+    final int[] storing = new int[3];
     /** gearmand's {@code maxqueue} per priority; 0 means unlimited. */
     final int[] maxQueue = new int[3];
     int delayed;
@@ -158,6 +163,7 @@ final class FunctionEntry {
     }
 
     boolean isIdle() {
-        return workers.isEmpty() && totalQueued() == 0 && totalRunning() == 0 && delayed == 0 && held == 0;
+        return workers.isEmpty() && totalQueued() == 0 && totalRunning() == 0 && delayed == 0 && held == 0
+                && storing[0] + storing[1] + storing[2] == 0;
     }
 }

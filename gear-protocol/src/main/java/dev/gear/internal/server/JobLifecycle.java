@@ -46,7 +46,10 @@ final class JobLifecycle {
     private final JobHolds holds = new JobHolds();
     /** The queue store's rows, or null: in memory only. */
     private DurableJobs durable;
-    /** What to tell once a STORING job's row is durable (or could not be stored): its submitters. */
+    /**
+     * What to tell once a job's row is durable (or could not be stored): the submitters of a STORING
+     * job, and the background submitters that joined a foreground job whose row is being written.
+     */
     private final Map<ServerJob, List<Consumer<String>>> storing = new IdentityHashMap<>();
     private EventLoop loop;
     private Runnable whenDrained = () -> { };
@@ -141,6 +144,7 @@ final class JobLifecycle {
             f.byUnique.add(job); // a submission of the same unique meanwhile joins it (see coalesceDurably)
         }
         job.state = ServerJob.State.STORING;
+        f.storing[job.rank]++;
         job.notBeforeMillis = request.notBeforeMillis(); // stored as when_to_run
         List<Consumer<String>> waiting = new ArrayList<>(1);
         waiting.add(failure -> acknowledge.accept(job, failure));
@@ -150,7 +154,10 @@ final class JobLifecycle {
 
     /** Whether a background submission coalesced into {@code job} must wait for a row to be durable. */
     boolean needsStoring(ServerJob job) {
-        return durable != null && (job.state == ServerJob.State.STORING || !job.survivesClients());
+        // storing holds the job too while the row of a foreground job joined by an earlier background
+        // submission is being written: a later one must wait for that row, not be acknowledged at once.
+        return durable != null && (job.state == ServerJob.State.STORING || !job.survivesClients()
+                || storing.containsKey(job));
     }
 
     /**
@@ -164,11 +171,15 @@ final class JobLifecycle {
             return;
         }
         job.backgroundAttached = true; // at once: should it finish before the row is durable, the row is removed
+        List<Consumer<String>> joined = new ArrayList<>(1);
+        joined.add(acknowledge);
+        storing.put(job, joined);
         durable.store(job, failure -> {
+            storing.remove(job);
             if (failure != null && job.state != ServerJob.State.DONE) {
                 job.backgroundAttached = false; // not stored, so not kept beyond its clients either
             }
-            acknowledge.accept(failure);
+            joined.forEach(a -> a.accept(failure));
         });
     }
 
@@ -177,6 +188,7 @@ final class JobLifecycle {
         if (job.state != ServerJob.State.STORING) {
             return; // the server is stopping
         }
+        job.function.storing[job.rank]--;
         if (failure == null) {
             long notBefore = job.notBeforeMillis;
             job.notBeforeMillis = 0;
@@ -246,7 +258,7 @@ final class JobLifecycle {
     /** Whether {@code f}'s {@code maxqueue} for priority {@code rank} leaves no room (0: unlimited). */
     static boolean queueFull(FunctionEntry f, int rank) {
         int limit = f.maxQueue[rank];
-        return limit > 0 && f.queued[rank] + f.running[rank] >= limit;
+        return limit > 0 && f.queued[rank] + f.running[rank] + f.storing[rank] >= limit;
     }
 
     private void delayOver(ServerJob job) {

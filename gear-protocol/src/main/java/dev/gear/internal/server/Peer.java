@@ -17,6 +17,8 @@ import java.util.Map;
 final class Peer implements ConnectionHandler, Waiters {
     final long id;
     final NioConnection connection;
+    /** What the server writes to this connection, kept in request order (see {@link ReplyOrder}). */
+    final ReplyOrder out;
     /**
      * The authenticated identity (TLS client certificate CN), {@code null} on plain TCP; set when
      * the connection opens (after the TLS handshake).
@@ -47,6 +49,7 @@ final class Peer implements ConnectionHandler, Waiters {
     Peer(long id, NioConnection connection, PacketDispatch dispatch) {
         this.id = id;
         this.connection = connection;
+        this.out = new ReplyOrder(connection);
         this.dispatch = dispatch;
     }
 

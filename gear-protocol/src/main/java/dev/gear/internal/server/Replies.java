@@ -25,12 +25,12 @@ final class Replies {
     }
 
     static void error(Peer peer, String code, String text) {
-        peer.connection.send(Packet.response(PacketType.ERROR, code, text));
+        peer.out.send(Packet.response(PacketType.ERROR, code, text));
     }
 
     /** An admin reply, line end(s) included. */
     static void text(Peer peer, String reply) {
-        peer.connection.sendText(reply);
+        peer.out.sendText(reply);
     }
 
     /** {@code ERR CODE text}: the text protocol's error, for a bad admin line. */
@@ -44,17 +44,17 @@ final class Replies {
     }
 
     static void noop(Peer peer) {
-        peer.connection.send(NOOP);
+        peer.out.send(NOOP);
     }
 
     static void noJob(Peer peer) {
-        peer.connection.send(NO_JOB);
+        peer.out.send(NO_JOB);
     }
 
     static void jobCreated(Peer peer, ServerJob job) {
         byte[] frame = Frames.header(PacketType.JOB_CREATED, job.handleLength());
         job.writeHandle(frame, Packet.HEADER_LENGTH);
-        peer.connection.sendBytes(frame);
+        peer.out.sendBytes(frame);
     }
 
     /** The same bytes for every listener of the job: build once, send to each. */
@@ -64,22 +64,22 @@ final class Replies {
 
     static void toListeners(ServerJob job, Packet packet) {
         for (int i = 0; i < job.listenerCount(); i++) {
-            job.listener(i).connection.send(packet);
+            job.listener(i).out.send(packet);
         }
     }
 
     static void echo(Peer peer, Packet request) {
         // Same body, no copy: a 64 MiB echo costs no second 64 MiB.
-        peer.connection.send(PacketAccess.wrap(Magic.RES, PacketType.ECHO_RES, PacketAccess.body(request)));
+        peer.out.send(PacketAccess.wrap(Magic.RES, PacketType.ECHO_RES, PacketAccess.body(request)));
     }
 
     static void optionAccepted(Peer peer, String option) {
-        peer.connection.send(Packet.response(PacketType.OPTION_RES, option));
+        peer.out.send(Packet.response(PacketType.OPTION_RES, option));
     }
 
     /** STATUS_RES for {@code handle}: known, running, numerator, denominator ({@code job} null: unknown). */
     static void status(Peer peer, byte[] handle, ServerJob job) {
-        peer.connection.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
+        peer.out.send(Packet.response(PacketType.STATUS_RES, handle, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
                 Bytes.fromKey(job == null ? ServerJob.ZERO : job.numerator),
                 Bytes.fromKey(job == null ? ServerJob.ZERO : job.denominator)));
@@ -87,7 +87,7 @@ final class Replies {
 
     /** STATUS_RES_UNIQUE: as {@link #status}, then the number of clients waiting for the job. */
     static void statusUnique(Peer peer, byte[] unique, ServerJob job) {
-        peer.connection.send(Packet.response(PacketType.STATUS_RES_UNIQUE, unique, flag(job != null),
+        peer.out.send(Packet.response(PacketType.STATUS_RES_UNIQUE, unique, flag(job != null),
                 flag(job != null && job.state == ServerJob.State.RUNNING),
                 Bytes.fromKey(job == null ? ServerJob.ZERO : job.numerator),
                 Bytes.fromKey(job == null ? ServerJob.ZERO : job.denominator),
@@ -125,10 +125,10 @@ final class Replies {
             at = Frames.put(frame, at, job.reducer) + 1;
         }
         if (separate) {
-            worker.connection.sendBytes(frame, job.dataArray, dataOffset, dataLength);
+            worker.out.sendBytes(frame, job.dataArray, dataOffset, dataLength);
         } else {
             System.arraycopy(job.dataArray, dataOffset, frame, at, dataLength);
-            worker.connection.sendBytes(frame);
+            worker.out.sendBytes(frame);
         }
     }
 
@@ -154,12 +154,12 @@ final class Replies {
                     frame = Frames.header(packet.type(), body.length);
                     Frames.put(frame, Packet.HEADER_LENGTH, body);
                 }
-                listener.connection.sendBytes(frame);
+                listener.out.sendBytes(frame);
             } else {
                 if (large == null) {
                     large = packet.withMagic(Magic.RES);
                 }
-                listener.connection.send(large);
+                listener.out.send(large);
             }
         }
 

@@ -36,7 +36,9 @@ final class Submissions {
         ServerJob existing = uniqueKey == null ? null : f.byUnique.get(uniqueKey);
         if (existing != null) {
             if (request.background() && lifecycle.needsStoring(existing)) {
-                lifecycle.coalesceDurably(existing, failure -> answer(peer, existing, request, true, failure));
+                ReplyOrder.Slot slot = peer.out.reserve(); // later requests' answers wait behind this one
+                lifecycle.coalesceDurably(existing,
+                        failure -> peer.out.fill(slot, () -> answer(peer, existing, request, true, failure)));
                 return;
             }
             lifecycle.coalesce(existing, peer, request.background());
@@ -52,8 +54,9 @@ final class Submissions {
         }
         if (request.background() && lifecycle.isDurable()) {
             // JOB_CREATED only once the row is durable: a client that saw it never loses the job.
+            ReplyOrder.Slot slot = peer.out.reserve(); // later requests' answers wait behind this one
             lifecycle.createDurably(request, f, handlePrefix(peer), peer,
-                    (stored, failure) -> answer(peer, stored, request, false, failure));
+                    (stored, failure) -> peer.out.fill(slot, () -> answer(peer, stored, request, false, failure)));
             return;
         }
         ServerJob job = lifecycle.create(request, f, handlePrefix(peer), peer);

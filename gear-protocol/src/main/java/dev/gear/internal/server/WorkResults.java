@@ -99,7 +99,7 @@ final class WorkResults {
             if (toAll || listener.exceptions) {
                 forward.sendTo(listener);
             } else {
-                listener.connection.send(fail);
+                listener.out.send(fail);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Our {@code geard} exactly as a user runs it: {@code java -jar geard.jar -d -p 0 --listen-address
@@ -42,6 +43,11 @@ public final class GeardProcess implements ServerUnderTest {
         return configured != null ? Path.of(configured) : FALLBACK_JAR;
     }
 
+    /** A loopback port below 32768 that nothing listened on a moment ago, for {@link #startOnPort}. */
+    public static int freePort() {
+        return LoopbackPorts.pickFree();
+    }
+
     /** Why geard cannot run here (its jar has not been built), or empty when it can. */
     public static Optional<String> unavailableReason() {
         Path jar = jar();
@@ -57,10 +63,18 @@ public final class GeardProcess implements ServerUnderTest {
      * @throws IllegalStateException when it exits or stays silent instead, with what it printed
      */
     public static GeardProcess start(String... extraArgs) throws IOException {
+        return startOnPort(0, extraArgs);
+    }
+
+    /**
+     * Starts geard as {@link #start(String...)} does, but on {@code port}: for a test that kills
+     * geard and starts it again where its clients and workers reconnect ({@link #freePort()}).
+     */
+    public static GeardProcess startOnPort(int port, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString(),
-                "-d", "-p", "0", "--listen-address", LoopbackPorts.HOST));
+                "-d", "-p", String.valueOf(port), "--listen-address", LoopbackPorts.HOST));
         command.addAll(Arrays.asList(extraArgs));
         return new GeardProcess(GeardLaunch.start(command, LoopbackPorts.HOST, START_TIMEOUT));
     }
@@ -117,6 +131,25 @@ public final class GeardProcess implements ServerUnderTest {
             return exitCode;
         }
         exitCode = ChildProcesses.terminate(process, STOP_TIMEOUT).orElse(-1);
+        return exitCode;
+    }
+
+    /**
+     * Kills geard with SIGKILL (by its PID: {@link Process#destroyForcibly()}), as a power cut or
+     * an OOM killer would: no shutdown hook runs, nothing is flushed or closed. Waits for the exit.
+     * Idempotent; {@link #close()} afterwards does not complain about the exit status.
+     *
+     * @return the exit status the JVM reports for a killed child (137 on Linux)
+     */
+    public int kill9() throws InterruptedException {
+        if (exitCode != null) {
+            return exitCode;
+        }
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(this + " did not exit within " + STOP_TIMEOUT + " of SIGKILL");
+        }
+        exitCode = process.exitValue();
         return exitCode;
     }
 
