@@ -20,16 +20,25 @@ public abstract class BaseClient implements AutoCloseable {
     /** Gearman's registered port, used when none is given. */
     public static final int DEFAULT_PORT = 4730;
 
-    /** The shared I/O thread this client or worker runs on, or null for its own. */
+    /** The shared I/O thread this client or worker runs on, or null for the JVM-wide one or its own. */
     private final SharedIoThread io;
+    /** Whether it runs on the JVM-wide I/O thread ({@link Client#DEFAULT_IO_THREAD_NAME}). */
+    private final boolean jvmWide;
 
     BaseClient(ConnectionOptions<?> options) {
         this.io = options.ioThread();
+        this.jvmWide = options.jvmWideIoThread();
     }
 
-    /** The loop to build the pool on: the shared thread's, or null for one of its own. */
+    /**
+     * The loop to build the pool on: the shared thread's, the JVM-wide one, or null for one of
+     * its own. A pool on a loop it did not start never closes that loop.
+     */
     final EventLoop sharedLoop(String who) {
-        return io == null ? null : io.loopFor(who);
+        if (io != null) {
+            return io.loopFor(who);
+        }
+        return jvmWide ? JvmIoThread.loop() : null;
     }
 
     /** Once the pool is built: a shared thread's {@code close()} then shuts this one down too. */
@@ -130,7 +139,11 @@ public abstract class BaseClient implements AutoCloseable {
         return out;
     }
 
-    /** Closes every connection and ends the I/O thread; what was already sent is flushed first. Idempotent. */
+    /**
+     * Closes every connection and ends the I/O thread if it is this one's own (a shared or the
+     * JVM-wide I/O thread goes on serving the others); what was already sent is flushed first.
+     * Idempotent.
+     */
     public abstract void shutdown();
 
     /** Same as {@link #shutdown()}. */

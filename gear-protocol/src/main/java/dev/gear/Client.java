@@ -27,11 +27,18 @@ import java.nio.charset.StandardCharsets;
  * }
  * }</pre>
  *
- * <p><b>Threads.</b> One I/O thread per client drives all its connections. Every public method is
- * thread-safe; any number of threads may submit at once, and each job gets its own handle and
- * results: the request that each reply answers is recorded on the I/O thread in the order the
- * packets are written. The {@code handle…} hooks, {@link ClientListener}s and non-async stages of
- * the returned futures run on the I/O thread and must not block.
+ * <p><b>Threads.</b> One I/O thread drives all of a client's connections: by default the
+ * JVM-wide I/O thread ({@value #DEFAULT_IO_THREAD_NAME}, a daemon started by the first client
+ * that needs it and shared by every client built without another choice), so a client costs no
+ * thread of its own and a client per request is cheap. {@link Builder#ownIoThread()} gives a
+ * client an I/O thread of its own (ended by {@link #close()}), {@link Builder#ioThread(SharedIoThread)}
+ * one you share and close yourself. Every public method is thread-safe; any number of threads may
+ * submit at once, and each job gets its own handle and results: the request that each reply
+ * answers is recorded on the I/O thread in the order the packets are written. The {@code handle…}
+ * hooks, {@link ClientListener}s and non-async stages of the returned futures run on the I/O
+ * thread and must not block: on the JVM-wide thread a slow one delays every default client of the
+ * JVM (give such a client {@link Builder#ownIoThread()}). Blocking calls made on any I/O thread of
+ * the library are refused with {@link IllegalStateException}.
  *
  * <p><b>Servers.</b> {@link #addServer} connects in the background and reconnects after a drop,
  * with exponential backoff. Jobs go round-robin to the servers connected at the time; a server
@@ -43,6 +50,12 @@ import java.nio.charset.StandardCharsets;
  * {@link Builder#requestTimeout(Duration)} (30 s by default).
  */
 public class Client extends BaseClient {
+    /**
+     * The name of the JVM-wide I/O thread that clients built without {@code ioThread(...)} or
+     * {@code ownIoThread()} share. It is never ended by a client: it lives, a daemon, as long as
+     * the JVM, so thread censuses of tests should expect one thread of this name to survive.
+     */
+    public static final String DEFAULT_IO_THREAD_NAME = "gear-io";
     private static final byte[] EMPTY = new byte[0];
     private final ClientCore core;
     private final ServerPool<?> pool;
@@ -204,7 +217,11 @@ public class Client extends BaseClient {
         Await.result(core.setOption(name, timeout), timeout, "OPTION_REQ " + name);
     }
 
-    /** Closes all connections and stops the I/O thread. Jobs in flight fail. Idempotent. */
+    /**
+     * Closes all connections and stops the I/O thread if it is the client's own
+     * ({@link Builder#ownIoThread()}); the JVM-wide or a shared I/O thread goes on for the others.
+     * Jobs in flight fail. Idempotent.
+     */
     @Override
     public void shutdown() {
         pool.close("client shut down");
@@ -299,6 +316,22 @@ public class Client extends BaseClient {
         private boolean failover = true;
 
         private Builder() {
+            jvmWideIoThread(true);
+        }
+
+        /**
+         * Gives the client an I/O thread of its own ({@code gear-client-<clientId>}), started when
+         * it is built and ended by its {@link Client#close()}, instead of the JVM-wide one
+         * ({@value Client#DEFAULT_IO_THREAD_NAME}) every default client shares. Worth it for a
+         * long-lived client whose callbacks ({@code handle…} hooks, listeners, non-async stages)
+         * may be slow, or whose traffic is heavy enough to want a core to itself: on the JVM-wide
+         * thread those would delay every other default client. Costs a thread start, a selector
+         * and a join per client. Undoes an earlier {@link #ioThread(SharedIoThread)} (the last
+         * of the two called wins).
+         */
+        public Builder ownIoThread() {
+            jvmWideIoThread(false);
+            return this;
         }
 
         /** Adds a listener for job events (called on the I/O thread, in registration order). */

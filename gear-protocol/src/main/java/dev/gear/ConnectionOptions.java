@@ -16,6 +16,11 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     private SocketSettings socketSettings = SocketSettings.DEFAULTS;
     private boolean verifyHostname;
     private SharedIoThread ioThread;
+    /**
+     * Whether, without {@link #ioThread}, this runs on the JVM-wide I/O thread ({@link Client}'s
+     * default) rather than on one of its own ({@link Worker}'s).
+     */
+    private boolean jvmWideIoThread;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -77,16 +82,27 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
 
     /**
      * Drives this client's or worker's connections on {@code io}, shared with others, instead of
-     * an I/O thread of its own (see {@link SharedIoThread} for when that pays and what it asks).
+     * the default I/O thread (see {@link SharedIoThread} for when that pays and what it asks).
+     * The last of {@code ioThread(io)} and {@code Client.Builder.ownIoThread()} called wins.
      */
     public B ioThread(SharedIoThread io) {
         this.ioThread = Objects.requireNonNull(io, "io");
         return self();
     }
 
-    /** The shared I/O thread, or null for an own one. */
+    /** The shared I/O thread, or null for the default one. */
     SharedIoThread ioThread() {
         return ioThread;
+    }
+
+    /** Without {@code ioThread(io)}: the JVM-wide I/O thread if true, one of its own if false. */
+    final void jvmWideIoThread(boolean jvmWide) {
+        this.jvmWideIoThread = jvmWide;
+        this.ioThread = null;
+    }
+
+    boolean jvmWideIoThread() {
+        return ioThread == null && jvmWideIoThread;
     }
 
     PoolSettings settings() {

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ioThread(io)}.
  *
  * <pre>{@code
- * try (SharedIoThread io = SharedIoThread.start("gear-io")) {
+ * try (SharedIoThread io = SharedIoThread.start("app-io")) {
  *     Worker worker = Worker.builder().clientId("echo").ioThread(io).runHandlersOnIoThread().build();
  *     Client client = Client.builder().ioThread(io).build();
  *     ...
@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * on the thread (job completion callbacks, {@link ClientListener}s, handlers run on the I/O thread)
  * delays every client and worker on it, so it must not block. Blocking calls of the library made
  * on any I/O thread are refused with an {@link IllegalStateException} instead of waiting forever.
+ *
+ * <p>Clients built without {@code ioThread(io)} already share one thread, the JVM-wide
+ * {@value Client#DEFAULT_IO_THREAD_NAME} that no one closes; a {@code SharedIoThread} is the
+ * choice for workers, and for a group of clients whose lifetime (and thread) you want to own.
  *
  * <p>{@link #close()} shuts down the clients and workers still using the thread, then ends it.
  * Closing one of them leaves the thread running for the others.

@@ -53,8 +53,13 @@ import java.util.concurrent.Executor;
  * the extras). A job that arrives after its caller gave up (timeout, {@link #stopWaitingForJobs()})
  * is handed to the next {@code getJob}.
  *
- * <p><b>Threads.</b> One I/O thread per worker drives all its connections; every public method is
- * thread-safe, and several threads may wait in {@code getJob} at once. After a reconnect the
+ * <p><b>Threads.</b> One I/O thread per worker drives all its connections: its own by default
+ * (unlike a {@link Client}, which shares the JVM-wide one), or a {@link SharedIoThread} given to
+ * {@link Builder#ioThread(SharedIoThread)}. A worker is long-lived, so its own thread costs once,
+ * and it is the side that runs user code near the I/O thread ({@link Builder#runHandlersOnIoThread()}
+ * handlers, and every job handed to {@code getJob} callers): sharing the JVM-wide thread by default
+ * would let one slow handler delay every client of the JVM. Every public method is thread-safe,
+ * and several threads may wait in {@code getJob} at once. After a reconnect the
  * worker sends SET_CLIENT_ID and registers its functions again on its own.
  */
 public class Worker extends BaseClient {

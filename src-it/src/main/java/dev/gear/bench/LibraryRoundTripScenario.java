@@ -115,6 +115,8 @@ final class LibraryRoundTripScenario implements Scenario {
             Client.Builder builder = Client.builder().clientId("bench-client-" + i).requestTimeout(REQUEST_TIMEOUT);
             if (io != null) {
                 builder.ioThread(io);
+            } else {
+                builder.ownIoThread(); // these rows measure an I/O thread per client, as before clients shared one by default
             }
             Client client = builder.build();
             client.addServer(target.host(), target.port());

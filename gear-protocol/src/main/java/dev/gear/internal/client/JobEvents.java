@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
  * The one surface through which the client core reports job events: an array of
  * {@link ClientListener}s, the first of which is the {@code Client}'s adapter to its overridable
  * {@code handle…} hooks, then the user's listeners in registration order. Runs on the I/O thread,
- * after the job was updated. A listener that throws is logged and does not keep the others from
- * hearing the event.
+ * after the job was updated. A listener that throws (an exception or an error other than a
+ * {@link VirtualMachineError}) is logged and does not keep the others from hearing the event.
  */
 public final class JobEvents {
     private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
@@ -43,7 +43,11 @@ public final class JobEvents {
                     case STATUS_RES -> l.onStatusRes(job);
                     case DISCONNECT -> l.onDisconnect(job);
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory and the like: nothing here can go on safely
+            } catch (Throwable e) {
+                // Errors too (an AssertionError in a test's listener, a LinkageError): escaping,
+                // they would end the I/O thread, and the JVM-wide one serves every default client.
                 LOG.error("client event hook failed", e);
             }
         }

@@ -79,7 +79,8 @@ import org.junit.jupiter.api.Test;
  * I/O threads of every client and worker made here ({@code gear-client-hostile…},
  * {@code gear-worker-hostile…}), their handler threads ({@code gear-worker-hostile…-handler-N}),
  * the shared I/O threads ({@code gear-shared-hostile…}) and the fake servers' threads must all end
- * (joined with a timeout).
+ * (joined with a timeout); the clients not on a shared thread alternate between I/O threads of
+ * their own and the JVM-wide default one, which {@link ThreadCensus} expects to survive (once).
  * Short by default; {@code -Dsoak.seconds=N} repeats all cases for N seconds.
  */
 class FaultClientSideIT {
@@ -532,10 +533,17 @@ class FaultClientSideIT {
         }
     }
 
+    /**
+     * A client on the case run's shared thread, or else, by turns, on an I/O thread of its own
+     * ({@code ownIoThread()}, which must end with it) or on the JVM-wide default one (which must
+     * go on serving every other case run's clients through whatever this one's server does).
+     */
     private static Client client(Ctx x) {
         Client.Builder b = Client.builder().clientId(x.id()).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
         if (x.io() != null) {
             b.ioThread(x.io());
+        } else if (Integer.parseInt(x.id().substring(x.id().lastIndexOf('-') + 1)) % 2 == 0) { // hostile-N
+            b.ownIoThread();
         }
         Client c = b.build();
         c.addServer("127.0.0.1", x.port());

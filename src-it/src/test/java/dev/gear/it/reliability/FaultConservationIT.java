@@ -89,7 +89,9 @@ import org.junit.jupiter.api.Test;
  * Jobs of handler workers are accounted for exactly as the others (handlers mark their
  * completions as {@code getJob} workers do). No hang: no client waits more than
  * {@link #RECONNECT_BOUND} for a (re)connection ({@code worstConnectMillis}). No leaked thread:
- * once everything is closed, no I/O thread, shared I/O thread or handler thread made here is alive.
+ * once everything is closed, no I/O thread, shared I/O thread or handler thread made here is alive
+ * (one client loop's clients have I/O threads of their own, {@code ownIoThread()}; two others use
+ * the default JVM-wide one, which {@link ThreadCensus} expects to survive, once).
  * Short by default; {@code -Dsoak.seconds=N} runs for N seconds.
  */
 class FaultConservationIT {
@@ -185,9 +187,12 @@ class FaultConservationIT {
             workers.add(pool.submit(() -> guarded(() -> handlerWorkerLoop("hsp", HandlerKind.SHARED_POOL))));
             for (int i = 0; i < CLIENTS; i++) {
                 String name = "c" + i;
-                clients.add(pool.submit(() -> guarded(() -> clientLoop(name, false))));
+                // The first on I/O threads of their own (which must end with each client), the
+                // others on the JVM-wide one, the default (which must survive them all).
+                ClientIo io = i == 0 ? ClientIo.OWN : ClientIo.JVM_WIDE;
+                clients.add(pool.submit(() -> guarded(() -> clientLoop(name, io))));
             }
-            clients.add(pool.submit(() -> guarded(() -> clientLoop("sc", true))));
+            clients.add(pool.submit(() -> guarded(() -> clientLoop("sc", ClientIo.SHARED))));
             // Half the run on the first server (waiting on the failure latch, never sleeping).
             failed.await(RUN.toMillis() / 2, TimeUnit.MILLISECONDS);
             first.server.close(); // the loop thread has ended: its counts are final
@@ -718,7 +723,18 @@ class FaultConservationIT {
     // ------------------------------------------------------------------ clients
 
     /** A client thread: makes a client, submits a random number of jobs, closes it, again; {@code shared}: on the shared I/O thread. */
-    private void clientLoop(String n, boolean shared) throws InterruptedException {
+    /** Which I/O thread a client loop's clients run on. */
+    private enum ClientIo {
+        /** The default: the JVM-wide I/O thread. */
+        JVM_WIDE,
+        /** {@code ownIoThread()}: one each, ended by its close. */
+        OWN,
+        /** One {@link SharedIoThread} after another, closed under them. */
+        SHARED
+    }
+
+    private void clientLoop(String n, ClientIo clientIo) throws InterruptedException {
+        boolean shared = clientIo == ClientIo.SHARED;
         ClientListener ends = new ClientListener() {
             @Override
             public void onWorkComplete(Job job) {
@@ -750,6 +766,8 @@ class FaultConservationIT {
                     return;
                 }
                 builder.ioThread(io);
+            } else if (clientIo == ClientIo.OWN) {
+                builder.ownIoThread();
             }
             Client client;
             try {
