@@ -23,6 +23,7 @@ abstract sealed class ServerSettings<B extends ServerSettings<B>> permits Embedd
     private double timeoutMultiplier = KitOptions.defaultMultiplier();
     private UnmatchedPolicy unmatchedPolicy = UnmatchedPolicy.QUEUE;
     private WorkerLossPolicy workerLossPolicy = WorkerLossPolicy.DEFAULT;
+    private java.nio.file.Path persistentQueue;
     private String name = Integer.toHexString(System.identityHashCode(this));
     private TestCertificates certificates;
     private Acl acl;
@@ -106,6 +107,18 @@ abstract sealed class ServerSettings<B extends ServerSettings<B>> permits Embedd
         return self();
     }
 
+    /**
+     * Keeps background jobs in an SQLite file (gearmand's {@code -q libsqlite3} table), so that
+     * {@link EmbeddedGearmanServer#restart()} brings them back: for tests of client and worker
+     * behaviour across a durable restart. JOB_CREATED for a background job is then sent once its
+     * row is durable. Needs {@code org.xerial:sqlite-jdbc} on the test class path (an optional
+     * dependency of the kit); without it {@code start()} says so. Default: none, jobs in memory.
+     */
+    public B persistentQueue(java.nio.file.Path file) {
+        this.persistentQueue = Objects.requireNonNull(file, "file");
+        return self();
+    }
+
     /** A name for threads and messages (default: a hex id). */
     public B name(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -120,6 +133,6 @@ abstract sealed class ServerSettings<B extends ServerSettings<B>> permits Embedd
     /** The settings as an immutable value; the ACL's entries are copied. */
     final KitOptions settle() {
         return new KitOptions(host, port, journalCapacity, defaultTimeout, timeoutMultiplier, unmatchedPolicy,
-                workerLossPolicy, name, certificates, KitOptions.entriesOf(acl));
+                workerLossPolicy, name, certificates, KitOptions.entriesOf(acl), persistentQueue);
     }
 }

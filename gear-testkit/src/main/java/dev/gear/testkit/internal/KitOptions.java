@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param name              for threads and messages
  * @param certificates      TLS material, or {@code null} for plain TCP
  * @param aclEntries        the ACL's entries as given, or {@code null} for no ACL
+ * @param persistentQueue   an SQLite file keeping background jobs across restarts, or {@code null}
  */
 public record KitOptions(String host, int port, int journalCapacity, Duration defaultTimeout,
         double timeoutMultiplier, UnmatchedPolicy unmatchedPolicy, WorkerLossPolicy workerLossPolicy, String name,
-        TestCertificates certificates, List<AclEntry> aclEntries) {
+        TestCertificates certificates, List<AclEntry> aclEntries, java.nio.file.Path persistentQueue) {
     /** The certificate CN of the test kit's own connections; the ACL always gets an entry for it. */
     public static final String KIT_COMMON_NAME = "gear-testkit";
     /** The system property giving the default timeout multiplier. */

@@ -71,6 +71,9 @@ public final class RunningServer {
         if (acl != null) {
             b.acl(acl);
         }
+        if (options.persistentQueue() != null) {
+            b.queueStore(dev.gear.server.QueueStores.sqlite(options.persistentQueue()));
+        }
         Server s = b.build();
         ServerCore c = ServerAccess.core(s);
         c.addEventListener(recorder);
