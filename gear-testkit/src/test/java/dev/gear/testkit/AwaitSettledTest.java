@@ -93,7 +93,7 @@ class AwaitSettledTest {
             List<RecordedJob> seen = server.journal().jobs();
             assertThatThrownBy(() -> server.awaitSettled(Duration.ofMillis(100)))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessage("Timed out after 100ms waiting for the server to settle.\nStill moving (1):\n"
+                    .hasMessage("Timed out after 100 ms waiting for the server to settle.\nStill moving (1):\n"
                             + "  queued, and 1 connected worker(s) could take it: " + job + "\nJobs seen (1):\n  "
                             + seen.get(0).describe(PayloadFormat.AUTO));
         }

@@ -92,7 +92,7 @@ class HoldingStubTest {
         assertThat(held.isFinished()).isTrue();
         assertThatThrownBy(() -> server.stub("build").awaitHeld(1, Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("Timed out after 50ms waiting for 1 job(s) held by the stub for 'build'.\n"
+                .hasMessageStartingWith("Timed out after 50 ms waiting for 1 job(s) held by the stub for 'build'.\n"
                         + "It holds 0.\nJobs seen (1):\n  #");
     }
 

@@ -176,7 +176,7 @@ class JobHoldsTest {
         JobHold nothing = server.holdJobs(JobCriteria.function("nothing"));
         assertThatThrownBy(() -> nothing.awaitHeld(1, Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessage("Timed out after 50ms waiting for 1 job(s) held by the hold on a job for function"
+                .hasMessage("Timed out after 50 ms waiting for 1 job(s) held by the hold on a job for function"
                         + " 'nothing'.\nIt holds 0.\nNo jobs seen.");
         assertThatThrownBy(() -> nothing.awaitHeld(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("count must not be negative, was -1");
@@ -191,7 +191,7 @@ class JobHoldsTest {
         List<RecordedJob> seen = server.journal().jobs();
         assertThatThrownBy(() -> hold.awaitHeld(2, Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessage("Timed out after 50ms waiting for 2 job(s) held by the hold on a job for function"
+                .hasMessage("Timed out after 50 ms waiting for 2 job(s) held by the hold on a job for function"
                         + " 'build'.\nIt holds 1:\n  " + held.describe(PayloadFormat.AUTO) + "\nJobs seen (2):\n  "
                         + seen.get(0).describe(PayloadFormat.AUTO) + "\n  " + seen.get(1).describe(PayloadFormat.AUTO));
     }
