@@ -52,8 +52,9 @@ final class FanInJobScenario implements Scenario {
         long[] totals = new long[2]; // cpu nanos, errors
         return new Session() {
             @Override
-            public void warmUp(Duration duration) {
-                RawFanInJobs.round(target, function, payload, connections, inFlight, new Latencies());
+            public void warmUp(Duration duration) throws InterruptedException {
+                Scenario.warmUpRounds(duration,
+                        () -> RawFanInJobs.round(target, function, payload, connections, inFlight, new Latencies()));
             }
 
             @Override

@@ -35,8 +35,8 @@ final class FanInScenario implements Scenario {
         long[] totals = new long[2]; // cpu nanos, errors
         return new Session() {
             @Override
-            public void warmUp(Duration duration) {
-                RawFanIn.round(target, connections);
+            public void warmUp(Duration duration) throws InterruptedException {
+                Scenario.warmUpRounds(duration, () -> RawFanIn.round(target, connections));
             }
 
             @Override

@@ -94,7 +94,7 @@ final class LibraryFanInScenario implements Scenario {
 
             @Override
             public void warmUp(Duration duration) throws InterruptedException {
-                round(new Latencies());
+                Scenario.warmUpRounds(duration, () -> round(new Latencies()));
             }
 
             @Override

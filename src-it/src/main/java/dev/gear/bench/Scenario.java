@@ -31,6 +31,26 @@ interface Scenario {
         return configured;
     }
 
+    /** One round of a round-based workload (the fan-ins): a whole storm of connections. */
+    @FunctionalInterface
+    interface Round {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Warms up a round-based workload: rounds until {@code duration} has passed, at least one. One
+     * round of 5 000 connections is over in well under a second, while a fresh server JVM's
+     * compiler is still busy with the accept, set-up and close paths for seconds (the `rt` load of
+     * the server warm-up never runs them); measured with the compiler still at work, a fan-in
+     * counts the JIT's CPU as the server's per-connection cost.
+     */
+    static void warmUpRounds(Duration duration, Round round) throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        do {
+            round.run();
+        } while (System.nanoTime() - end < 0);
+    }
+
     /** Connects this scenario's clients and workers to {@code target}. */
     Session open(Target target) throws InterruptedException;
 
