@@ -38,14 +38,17 @@ class HostileInputTest {
     /** Connections the server closed, with its reasons: an "internal error" means an exception escaped a handler. */
     private final BlockingQueue<ServerEvent.ConnectionClosed> closes = new LinkedBlockingQueue<>();
     private final List<String> internalErrors = new CopyOnWriteArrayList<>();
+    /** Connections the server has taken in: the kernel completes a connect before the server accepts it. */
+    private final BlockingQueue<ServerEvent.ConnectionOpened> opens = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() {
         server = Server.builder().port(0).listenAddress("127.0.0.1").build().start();
         resources.add(server);
         ServerAccess.core(server).addEventListener(event -> {
-            if (event instanceof ServerEvent.ConnectionClosed) {
-                ServerEvent.ConnectionClosed closed = (ServerEvent.ConnectionClosed) event;
+            if (event instanceof ServerEvent.ConnectionOpened opened) {
+                opens.add(opened);
+            } else if (event instanceof ServerEvent.ConnectionClosed closed) {
                 closes.add(closed);
                 if (closed.reason().contains("internal error")) {
                     internalErrors.add(closed.reason());
@@ -56,9 +59,25 @@ class HostileInputTest {
         bystander.canDo("f");
     }
 
+    /**
+     * Connects and waits until the server has taken the connection in (its accept thread hands it to
+     * the loop a moment after the kernel completed the connect), so snapshots count it.
+     */
     private RawClient connect() {
         RawClient c = RawClient.connect(server);
         resources.add(0, c);
+        int port = c.socket().getLocalPort();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            ServerEvent.ConnectionOpened opened;
+            do {
+                opened = opens.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertThat(opened).as("the server took in the connection from port %s", port).isNotNull();
+            } while (opened.remoteAddress().getPort() != port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
         return c;
     }
 
