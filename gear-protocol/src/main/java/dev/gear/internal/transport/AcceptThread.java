@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,15 @@ import org.slf4j.LoggerFactory;
  * accepted lets the queue overflow, and every dropped SYN costs its client a one-second retry.
  * gearmand accepts on a thread of its own for the same reason.
  *
+ * <p>The hand-off is bounded both ways. The loop serves at most {@value #HAND_OFF_BATCH} accepted
+ * connections per turn and goes back to the connections it already has before the next batch, so a
+ * flood of connects cannot starve them. And once {@value #MAX_PENDING} (by default) accepted connections wait for
+ * the loop (a few MiB of sockets: enough to take in a storm of thousands of connects at once, which
+ * the kernel's backlog alone would overflow, costing each dropped client a one-second SYN retry),
+ * this thread stops accepting until the loop has caught up: the rest wait in the backlog instead of
+ * piling up in the heap faster than the loop can serve them (a fuzzer's 9 000 connects a second,
+ * unbounded, once grew the queue past a gigabyte and held a bystander's ECHO for 24 s).
+ *
  * <p>Paused ({@link Listener#setAccepting}), the thread stops calling {@code accept}, so new
  * connects wait in the backlog; one accepted while the pause began is held, not served, until the
  * listener resumes.
@@ -30,14 +40,23 @@ final class AcceptThread implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     /** Pause after a failed accept (out of file descriptors), as the loop's own accept does. */
     private static final Duration BACKOFF = Duration.ofMillis(100);
+    /** Accepted connections the loop serves per turn before it looks at its other connections again. */
+    static final int HAND_OFF_BATCH = 64;
+    /** Default of accepted connections waiting for the loop at most; beyond, the kernel's backlog holds them. */
+    static final int MAX_PENDING = 4096;
 
     private final EventLoop loop;
     private final ServerSocketChannel channel;
     private final ListenerKey target;
     private final SocketSettings settings;
     private final Thread thread;
+    private final int maxPending;
     private final ConcurrentLinkedQueue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handOffScheduled = new AtomicBoolean();
+    /** Accepted and not yet taken by the loop. */
+    private final AtomicInteger pending = new AtomicInteger();
+    /** Set by this thread before it parks for want of room; the loop then unparks it. */
+    private volatile boolean waitingForRoom;
     private final Runnable handOff = this::handOff;
     private volatile boolean paused;
     private volatile boolean stopped;
@@ -45,7 +64,8 @@ final class AcceptThread implements Runnable {
     private final List<SocketChannel> held = new ArrayList<>();
 
     AcceptThread(EventLoop loop, ServerSocketChannel channel, ListenerKey target, SocketSettings settings,
-            String name) {
+            String name, int maxPending) {
+        this.maxPending = maxPending;
         this.loop = loop;
         this.channel = channel;
         this.target = target;
@@ -63,6 +83,14 @@ final class AcceptThread implements Runnable {
         while (!stopped) {
             if (paused) {
                 LockSupport.park(this);
+                continue;
+            }
+            if (pending.get() >= maxPending) {
+                waitingForRoom = true;
+                // Checked again after the flag is up: the loop either sees the flag or made room first.
+                if (pending.get() >= maxPending && !stopped && !paused) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             SocketChannel connection;
@@ -84,6 +112,7 @@ final class AcceptThread implements Runnable {
                 EventLoop.closeQuietly(connection);
                 continue;
             }
+            pending.incrementAndGet();
             accepted.add(connection);
             if (handOffScheduled.compareAndSet(false, true)) {
                 loop.execute(handOff);
@@ -91,11 +120,19 @@ final class AcceptThread implements Runnable {
         }
     }
 
-    /** Loop thread: serves what was accepted since the last hand-off. */
+    /**
+     * Loop thread: serves up to {@link #HAND_OFF_BATCH} of what was accepted. With more waiting, the
+     * next batch comes after the loop's next select (a timer due at once runs after it, where a task
+     * queued now would run in this same pass), so the loop's other connections are served between.
+     */
     private void handOff() {
+        assert loop.inLoop();
         handOffScheduled.set(false);
         SocketChannel connection;
-        while ((connection = accepted.poll()) != null) {
+        int served = 0;
+        while ((served < HAND_OFF_BATCH || stopped) && (connection = accepted.poll()) != null) {
+            served++;
+            pending.decrementAndGet();
             if (stopped) {
                 EventLoop.closeQuietly(connection);
             } else if (paused) {
@@ -104,6 +141,18 @@ final class AcceptThread implements Runnable {
                 target.serve(connection);
             }
         }
+        if (waitingForRoom && pending.get() < maxPending) {
+            waitingForRoom = false;
+            LockSupport.unpark(thread);
+        }
+        if (!accepted.isEmpty() && !stopped && handOffScheduled.compareAndSet(false, true)) {
+            loop.schedule(Duration.ZERO, handOff);
+        }
+    }
+
+    /** Accepted connections the loop has not taken yet, at most the cap given. Any thread. */
+    int pendingHandOffs() {
+        return pending.get();
     }
 
     /** Any thread. */

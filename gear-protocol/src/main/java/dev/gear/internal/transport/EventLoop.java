@@ -188,6 +188,12 @@ public final class EventLoop implements AutoCloseable {
      */
     public Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
             TlsSettings tls, Acceptor acceptor, boolean acceptThread) throws IOException {
+        return listen(address, backlog, settings, limits, tls, acceptor, acceptThread, AcceptThread.MAX_PENDING);
+    }
+
+    /** As above, with the accept thread's cap on accepted connections waiting for this loop (tests lower it). */
+    Listener listen(InetSocketAddress address, int backlog, SocketSettings settings, ConnectionLimits limits,
+            TlsSettings tls, Acceptor acceptor, boolean acceptThread, int maxPendingAccepts) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -202,7 +208,7 @@ public final class EventLoop implements AutoCloseable {
             ListenerKey target = new ListenerKey(this, listener, settings, limits, tls, acceptor);
             if (acceptThread) {
                 listener.acceptOn(new AcceptThread(this, channel, target, settings,
-                        thread.getName() + "-accept-" + listener.address().getPort()));
+                        thread.getName() + "-accept-" + listener.address().getPort(), maxPendingAccepts));
             } else {
                 listener.register(channel.register(selector, SelectionKey.OP_ACCEPT, target));
             }
@@ -370,7 +376,7 @@ public final class EventLoop implements AutoCloseable {
                 // Cleared before the queue is checked: a task added after the check sees false
                 // and wakes the select below, one added before it is seen here.
                 wakeupPending.set(false);
-                if (!tasks.isEmpty()) {
+                if (!tasks.isEmpty() || timeoutMillis == 0) { // 0: a timer is due already
                     selector.selectNow(keyHandler);
                 } else if (timeoutMillis < 0) {
                     selector.select(keyHandler);

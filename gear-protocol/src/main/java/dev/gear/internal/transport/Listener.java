@@ -39,6 +39,11 @@ public final class Listener {
         return channel;
     }
 
+    /** The thread accepting for this listener, or null when the loop's selector accepts. */
+    AcceptThread acceptThread() {
+        return acceptThread;
+    }
+
     /** The bound address; its port is the real one when port 0 was asked for. */
     public InetSocketAddress address() {
         return address;

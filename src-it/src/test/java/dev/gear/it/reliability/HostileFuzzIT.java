@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>It proves: no exception escapes the server's loop (no connection closed as an internal
  * error, no ERROR logged, loop thread alive, server still serving); everything the server sends
- * back decodes; the watchdog never fails and its worst round stays under a generous 10 s (the
+ * back decodes; the watchdog never fails and its worst round stays under a generous 30 s (the
  * figure itself is printed); and once the hostile connections are gone and the state they
  * legitimately created (queued jobs, functions) is removed, the used heap after GC is back at its
  * baseline (see {@link HostileServer} for how heap is measured).
