@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The hand-off is bounded both ways. The loop serves at most {@value #HAND_OFF_BATCH} accepted
  * connections per turn and goes back to the connections it already has before the next batch, so a
- * flood of connects cannot starve them. And once {@value #MAX_PENDING} (by default) accepted connections wait for
- * the loop (a few MiB of sockets: enough to take in a storm of thousands of connects at once, which
- * the kernel's backlog alone would overflow, costing each dropped client a one-second SYN retry),
- * this thread stops accepting until the loop has caught up: the rest wait in the backlog instead of
- * piling up in the heap faster than the loop can serve them (a fuzzer's 9 000 connects a second,
- * unbounded, once grew the queue past a gigabyte and held a bystander's ECHO for 24 s).
+ * flood of connects cannot starve them. And once {@value #MAX_PENDING} (by default) accepted
+ * connections wait for the loop (a few MiB of sockets: enough to take in a storm of thousands of
+ * connects at once, which the kernel's backlog alone would overflow, costing each dropped client a
+ * one-second SYN retry), this thread stops accepting until the loop has caught up: the rest wait in
+ * the backlog instead of piling up faster than the loop can serve them (unbounded, a fuzzer's
+ * 9 000 connects a second once took the heap past a gigabyte and held a bystander's ECHO for 24 s).
  *
  * <p>Paused ({@link Listener#setAccepting}), the thread stops calling {@code accept}, so new
  * connects wait in the backlog; one accepted while the pause began is held, not served, until the
@@ -130,7 +130,7 @@ final class AcceptThread implements Runnable {
         handOffScheduled.set(false);
         SocketChannel connection;
         int served = 0;
-        while ((served < HAND_OFF_BATCH || stopped) && (connection = accepted.poll()) != null) {
+        while (served < HAND_OFF_BATCH && (connection = accepted.poll()) != null) {
             served++;
             pending.decrementAndGet();
             if (stopped) {
@@ -189,5 +189,10 @@ final class AcceptThread implements Runnable {
         LockSupport.unpark(thread);
         held.forEach(EventLoop::closeQuietly);
         held.clear();
+        SocketChannel waiting; // accepted, not served yet: a later hand-off would close only a batch
+        while ((waiting = accepted.poll()) != null) {
+            pending.decrementAndGet();
+            EventLoop.closeQuietly(waiting);
+        }
     }
 }
