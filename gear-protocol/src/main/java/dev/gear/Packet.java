@@ -21,6 +21,8 @@ public final class Packet {
     public static final int HEADER_LENGTH = 12;
 
     private static final byte[] EMPTY = new byte[0];
+    /** The bounds of every type without separators: its one field, if any, starts at 0. Read only. */
+    private static final int[] NO_SEPARATOR_BOUNDS = {0};
 
     private final Magic magic;
     private final PacketType type;
@@ -168,9 +170,15 @@ public final class Packet {
         if (b != null) {
             return b;
         }
-        int fields = type.fieldCount();
-        b = new int[Math.max(fields, 1)];
         int separators = type.requiredSeparators();
+        if (separators == 0) {
+            // GRAB_JOB, PRE_SLEEP, ECHO_REQ...: every field (at most the data tail) starts at 0;
+            // one shared, never written array instead of one per packet.
+            bounds = NO_SEPARATOR_BOUNDS;
+            return NO_SEPARATOR_BOUNDS;
+        }
+        int fields = type.fieldCount();
+        b = new int[fields];
         int pos = 0;
         for (int i = 0; i < separators; i++) {
             int nul = WireBytes.indexOfNul(body, pos);

@@ -6,10 +6,11 @@ import dev.gear.PacketType;
 import dev.gear.internal.codec.WireBytes;
 
 /**
- * Responses built as one array, header and body, and queued with
- * {@link dev.gear.internal.transport.NioConnection#sendBytes}: for the small, frequent replies
- * (JOB_CREATED, JOB_ASSIGN, forwarded WORK_*) that is one allocation instead of a Packet, its body
- * and two buffers. The bytes are exactly what {@link Packet#writeTo} would produce.
+ * Responses whose fields are not in any one array yet, built as one array, header and body (or
+ * header and the head of the body, its tail queued from where it lies), and queued with
+ * {@link dev.gear.internal.transport.NioConnection#sendBytes}: for the frequent JOB_CREATED and
+ * JOB_ASSIGN that is one small allocation instead of a Packet and a body. The bytes are exactly what
+ * {@link Packet#writeTo} would produce.
  */
 final class Frames {
     private Frames() {

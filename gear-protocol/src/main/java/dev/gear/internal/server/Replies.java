@@ -95,9 +95,11 @@ final class Replies {
     }
 
     /**
-     * JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ, as one
-     * frame; a large payload is not copied into it but queued after the frame's head from the job's
-     * own array, where it lies since the SUBMIT arrived.
+     * JOB_ASSIGN (GRAB_JOB), JOB_ASSIGN_ALL (GRAB_JOB_ALL of a reduce job) or JOB_ASSIGN_UNIQ: the
+     * frame's head (header, handle, function name and the other fields) as one array, then the
+     * payload queued from where it lies (its own array, or inside the SUBMIT body for a large one)
+     * rather than copied: the loop copies it once, into its write buffer. A job is assigned once
+     * per run, so a copy here would be an allocation the size of the payload for every job.
      */
     static void assign(Peer worker, ServerJob job, PacketType grab) {
         byte[] name = job.function.nameBytes;
@@ -113,54 +115,37 @@ final class Replies {
         }
         int dataOffset = job.dataOffset();
         int dataLength = job.dataArray.length - dataOffset;
-        boolean separate = dataLength >= ServerJob.SHARE_MIN;
-        byte[] frame = Frames.header(type, headLength + dataLength,
-                Packet.HEADER_LENGTH + headLength + (separate ? 0 : dataLength));
-        int at = job.writeHandle(frame, Packet.HEADER_LENGTH) + 1; // each field ends in NUL, already 0
-        at = Frames.put(frame, at, name) + 1;
+        byte[] head = Frames.header(type, headLength + dataLength, Packet.HEADER_LENGTH + headLength);
+        int at = job.writeHandle(head, Packet.HEADER_LENGTH) + 1; // each field ends in NUL, already 0
+        at = Frames.put(head, at, name) + 1;
         if (type != PacketType.JOB_ASSIGN) {
-            at = Frames.put(frame, at, job.unique) + 1;
+            at = Frames.put(head, at, job.unique) + 1;
         }
         if (type == PacketType.JOB_ASSIGN_ALL) {
-            at = Frames.put(frame, at, job.reducer) + 1;
+            Frames.put(head, at, job.reducer);
         }
-        if (separate) {
-            worker.out.sendBytes(frame, job.dataArray, dataOffset, dataLength);
-        } else {
-            System.arraycopy(job.dataArray, dataOffset, frame, at, dataLength);
-            worker.out.sendBytes(frame);
-        }
+        worker.out.sendBytes(head, job.dataArray, dataOffset, dataLength);
     }
 
     /**
-     * A worker's WORK_* packet passed on to clients under RES magic. A small body is copied once
-     * into a whole frame (one array however many clients get it); a large one is sent as a packet
-     * sharing the received body, so a 16 MiB result is never copied.
+     * A worker's WORK_* packet passed on to clients under RES magic: one packet sharing the body
+     * the worker's frame arrived in, however many clients get it and whatever its size. The loop
+     * encodes it straight into its write buffer, so the body is copied only there (a copy into a
+     * frame of its own here would allocate the result's size again for every result).
      */
     static final class Forward {
-        private static final int COPY_LIMIT = 4096;
-        private final Packet packet;
-        private byte[] frame;
-        private Packet large;
+        private final Packet received;
+        private Packet response; // made for the first listener: a background job's result has none
 
-        Forward(Packet packet) {
-            this.packet = packet;
+        Forward(Packet received) {
+            this.received = received;
         }
 
         void sendTo(Peer listener) {
-            byte[] body = PacketAccess.body(packet);
-            if (body.length <= COPY_LIMIT) {
-                if (frame == null) {
-                    frame = Frames.header(packet.type(), body.length);
-                    Frames.put(frame, Packet.HEADER_LENGTH, body);
-                }
-                listener.out.sendBytes(frame);
-            } else {
-                if (large == null) {
-                    large = packet.withMagic(Magic.RES);
-                }
-                listener.out.send(large);
+            if (response == null) {
+                response = received.withMagic(Magic.RES);
             }
+            listener.out.send(response);
         }
 
         void sendToListeners(ServerJob job) {

@@ -55,7 +55,11 @@ final class OutputQueue {
      */
     void add(byte[] array, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, array.length);
-        push(new Slice(array, offset, length), length);
+        if (offset == 0 && length == array.length) {
+            push(array, length); // the whole array: queued as it is, no Slice to allocate
+        } else {
+            push(new Slice(array, offset, length), length);
+        }
     }
 
     private void push(Object item, int length) {

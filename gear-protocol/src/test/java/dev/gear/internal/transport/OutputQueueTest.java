@@ -92,7 +92,7 @@ class OutputQueueTest {
 
     private static void fill(OutputQueue queue, ByteArrayOutputStream expected, Random random, int count) {
         for (int i = 0; i < count; i++) {
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(5)) {
                 case 0: {
                     Packet p = Packet.request(PacketType.GRAB_JOB);
                     queue.add(p);
@@ -115,6 +115,14 @@ class OutputQueueTest {
                     int length = random.nextInt(array.length - offset + 1);
                     queue.add(array, offset, length);
                     expected.write(array, offset, length);
+                    break;
+                }
+                case 3: {
+                    // A whole array queued as a range (a job's data in an array of its own).
+                    byte[] array = new byte[1 + random.nextInt(90)];
+                    random.nextBytes(array);
+                    queue.add(array, 0, array.length);
+                    expected.writeBytes(array);
                     break;
                 }
                 default: {
