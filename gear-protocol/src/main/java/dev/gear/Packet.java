@@ -27,8 +27,12 @@ public final class Packet {
     private final Magic magic;
     private final PacketType type;
     private final byte[] body;
-    /** Start offsets of each field, followed by the body length; computed on first access. */
-    private int[] bounds;
+    /**
+     * Start offset of each field (one entry per field, at least one), computed on the first field
+     * access; possibly the shared {@code NO_SEPARATOR_BOUNDS}. Volatile: a packet may be read by
+     * a thread other than the one that decoded it, and the array must be seen whole.
+     */
+    private volatile int[] bounds;
 
     Packet(Magic magic, PacketType type, byte[] body) {
         this.magic = Objects.requireNonNull(magic, "magic");
@@ -103,7 +107,8 @@ public final class Packet {
             return true;
         }
         // Counted, not recorded: the decoder checks every packet, and the server reads the hot
-        // ones (SUBMIT_JOB, WORK_COMPLETE) from the body itself, so bounds would be garbage.
+        // ones (SUBMIT_JOB, WORK_COMPLETE) from the body itself, so a bounds array made here
+        // would be one more allocation per packet, never read.
         int pos = 0;
         for (int i = type.requiredSeparators(); i > 0; i--) {
             int nul = WireBytes.indexOfNul(body, pos);

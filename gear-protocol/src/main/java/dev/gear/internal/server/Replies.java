@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
  * Every frame the server writes, in one place: to learn what JOB_ASSIGN or STATUS_RES looks like
  * on the wire, read this class.
  *
- * <p>The frequent, small replies (JOB_CREATED, JOB_ASSIGN*, forwarded WORK_*) are built as one
- * array, header and body ({@link Frames}), and queued with {@link NioConnection#sendBytes}: one
- * allocation instead of a {@link Packet}, its body and two buffers. Large payloads are never copied:
- * a JOB_ASSIGN's data is queued from the array it arrived in, an ECHO_RES shares the request's body.
- * Loop thread only.
+ * <p>No payload is copied here: the loop copies every queued item once, into its write buffer.
+ * JOB_CREATED is one small array, header and handle ({@link Frames}); a JOB_ASSIGN* is its head
+ * (header, handle, name, ...) followed by the job's data queued from the array it lies in; a
+ * forwarded WORK_* is one RES {@link Packet} sharing the body the worker's frame arrived in, for
+ * every waiting client; an ECHO_RES shares the request's body. Loop thread only.
  */
 final class Replies {
     private static final Packet NOOP = Packet.response(PacketType.NOOP);

@@ -196,9 +196,9 @@ public final class NioConnection implements ReadyKey {
 
     /**
      * Queues {@code head} followed by {@code length} bytes of {@code array} from {@code offset},
-     * counted against the output cap together: one frame whose large tail (a job's payload) is
-     * written from the caller's array instead of being copied into a frame of its own. The caller
-     * must not modify that range afterwards.
+     * counted against the output cap together: one frame whose tail (a job's payload) is written
+     * from the caller's array instead of being copied into a frame of its own. The caller must not
+     * modify that range afterwards.
      */
     public void sendBytes(byte[] head, byte[] array, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, array.length);
