@@ -103,21 +103,10 @@ public final class Packet {
      * checked; packets made with {@link #of} may not be.
      */
     public boolean isWellFormed() {
-        if (bounds != null) {
-            return true;
-        }
-        // Counted, not recorded: the decoder checks every packet, and the server reads the hot
+        // Checked, not recorded: the decoder checks every packet, and the server reads the hot
         // ones (SUBMIT_JOB, WORK_COMPLETE) from the body itself, so a bounds array made here
         // would be one more allocation per packet, never read.
-        int pos = 0;
-        for (int i = type.requiredSeparators(); i > 0; i--) {
-            int nul = WireBytes.indexOfNul(body, pos);
-            if (nul < 0) {
-                return false;
-            }
-            pos = nul + 1;
-        }
-        return true;
+        return bounds != null || scanFields(null) >= 0;
     }
 
     /** Number of fields: the type's arguments plus its data tail, if it has one. */
@@ -188,29 +177,42 @@ public final class Packet {
         if (b != null) {
             return b;
         }
-        int separators = type.requiredSeparators();
-        if (separators == 0) {
+        if (type.requiredSeparators() == 0) {
             // GRAB_JOB, PRE_SLEEP, ECHO_REQ...: every field (at most the data tail) starts at 0;
             // one shared, never written array instead of one per packet.
             bounds = NO_SEPARATOR_BOUNDS;
             return NO_SEPARATOR_BOUNDS;
         }
-        int fields = type.fieldCount();
-        b = new int[fields];
+        b = new int[type.fieldCount()];
+        if (scanFields(b) < 0) {
+            return null;
+        }
+        bounds = b;
+        return b;
+    }
+
+    /**
+     * Walks the body's required separators, writing each field's start offset into {@code starts}
+     * when it is not null (the data tail's too, when the type has one). Returns the offset after
+     * the last separator, or -1 when one is missing.
+     */
+    private int scanFields(int[] starts) {
+        int separators = type.requiredSeparators();
         int pos = 0;
         for (int i = 0; i < separators; i++) {
             int nul = WireBytes.indexOfNul(body, pos);
             if (nul < 0) {
-                return null;
+                return -1;
             }
-            b[i] = pos;
+            if (starts != null) {
+                starts[i] = pos;
+            }
             pos = nul + 1;
         }
-        if (fields > separators) {
-            b[separators] = pos;
+        if (starts != null && starts.length > separators) {
+            starts[separators] = pos;
         }
-        bounds = b;
-        return b;
+        return pos;
     }
 
     /** The message an ill-formed body gets; shared with the decoder so both say the same. */

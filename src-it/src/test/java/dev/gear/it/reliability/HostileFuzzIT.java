@@ -253,9 +253,10 @@ class HostileFuzzIT {
                 }
                 // A name CAN_DO accepted may still not fit in an admin line (the server closes a
                 // connection whose line is over its limit): such a name is kept, not dropped.
+                String drop = "drop function " + name;
                 boolean nameable = !name.isEmpty() && name.chars().allMatch(c -> c > ' ' && c < 0x7f)
-                        && ("drop function " + name).length() <= ServerDefaults.MAX_ADMIN_LINE_LENGTH;
-                if (nameable && admin.adminLine("drop function " + name).equals("OK")) {
+                        && drop.length() <= ServerDefaults.MAX_ADMIN_LINE_LENGTH;
+                if (nameable && admin.adminLine(drop).equals("OK")) {
                     dropped++;
                 } else {
                     kept++;
